@@ -1,0 +1,56 @@
+# Instep: `make run` starts it, `make test` proves it. See README.md.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PG_URL ?= postgres://instep:instep@127.0.0.1:5432/instep
+# Both cores by default; `make test WORKERS=0` runs in one process.
+WORKERS ?= 2
+PYTEST := $(BIN)/python -m pytest -n $(WORKERS) --dist loadfile
+
+.PHONY: run test test-sqlite test-postgres lint format postgres clean
+
+$(BIN)/.installed: pyproject.toml requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.lock
+	touch $@
+
+var:
+	mkdir -p var
+
+# Web server and task worker together; Ctrl-C stops both.
+run: $(BIN)/.installed var
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py createcachetable
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	@echo "Instep is starting at http://127.0.0.1:8000 (Ctrl-C stops it)"
+	@trap 'kill 0' INT TERM EXIT; \
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py db_worker & \
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py runserver 127.0.0.1:8000 & \
+	wait
+
+lint: $(BIN)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+format: $(BIN)/.installed
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+test: lint test-sqlite test-postgres
+
+test-sqlite: $(BIN)/.installed
+	env -u DATABASE_URL $(PYTEST)
+
+# Starts the local PostgreSQL cluster (and its role) when it is down.
+postgres:
+	@if [ "$$(id -u)" = 0 ]; then sh scripts/postgres.sh; \
+	else echo "Not root: assuming PostgreSQL runs at $(PG_URL)"; fi
+
+test-postgres: $(BIN)/.installed postgres
+	DATABASE_URL=$(PG_URL) $(PYTEST)
+
+clean:
+	rm -rf $(VENV) var/static

@@ -1,0 +1,113 @@
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts import services
+from accounts.forms import DeleteAccountForm, PinForm, ProfileForm, UnlockForm
+from accounts.middleware import LAST_SEEN, LOCKED
+from instep.errors import Refused
+from instep.http import apply_refusal, redirect_see_other
+from instep.wording import words_for
+
+UNLOCK_FAILURES = "instep_unlock_failures"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile(request: HttpRequest) -> HttpResponse:
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Your settings are saved."))
+        return redirect_see_other("accounts:profile")
+    status = 400 if form.is_bound else 200
+    return render(request, "accounts/profile.html", {"form": form}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def pin(request: HttpRequest) -> HttpResponse:
+    form = PinForm(request.POST or None)
+    if request.method == "POST":
+        if request.POST.get("remove"):
+            services.clear_pin(request.user)
+            messages.success(request, _("The quick lock is off."))
+            return redirect_see_other("accounts:profile")
+        if form.is_valid():
+            try:
+                services.set_pin(request.user, pin=form.cleaned_data["pin"])
+            except Refused as refusal:
+                apply_refusal(form, refusal)
+            else:
+                messages.success(request, _("Your PIN is set. Tap “Lock” to try it."))
+                return redirect_see_other("accounts:profile")
+    status = 400 if form.is_bound and form.errors else 200
+    return render(request, "accounts/pin.html", {"form": form}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def lock(request: HttpRequest) -> HttpResponse:
+    """The neutral lock screen; entering the PIN unlocks the session."""
+    user = request.user
+    if not user.has_quick_lock:
+        return redirect_see_other("dynamics:list")
+    request.session[LOCKED] = True
+    form = UnlockForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if services.pin_matches(user, form.cleaned_data["pin"]):
+            request.session.pop(LOCKED, None)
+            request.session.pop(UNLOCK_FAILURES, None)
+            request.session[LAST_SEEN] = timezone.now().timestamp()
+            return redirect_see_other("landing")
+        failures = request.session.get(UNLOCK_FAILURES, 0) + 1
+        if failures >= services.UNLOCK_ATTEMPTS:
+            logout(request)
+            messages.error(
+                request, _("Too many wrong PINs. Sign in with your password.")
+            )
+            return redirect_see_other("account_login")
+        request.session[UNLOCK_FAILURES] = failures
+        form.add_error("pin", _("That PIN is not right."))
+    status = 400 if form.is_bound else 200
+    # The lock screen always speaks neutrally: anyone may be holding the phone.
+    return render(
+        request,
+        "accounts/lock.html",
+        {"form": form, "words": words_for(discreet=True)},
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def lock_now(request: HttpRequest) -> HttpResponse:
+    if request.user.has_quick_lock:
+        request.session[LOCKED] = True
+        return redirect_see_other("accounts:lock")
+    messages.info(request, _("Set a PIN first; then one tap locks the app."))
+    return redirect_see_other("accounts:pin")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def delete(request: HttpRequest) -> HttpResponse:
+    form = DeleteAccountForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.delete_account(
+                request.user, password=form.cleaned_data["password"], now=timezone.now()
+            )
+        except Refused as refusal:
+            apply_refusal(form, refusal)
+        else:
+            logout(request)
+            messages.info(request, _("Your account is deleted. Take good care."))
+            return redirect_see_other("landing")
+    status = 400 if form.is_bound else 200
+    return render(request, "accounts/delete.html", {"form": form}, status=status)

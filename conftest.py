@@ -1,0 +1,130 @@
+"""Shared fixtures: the three personas, dynamic factories and the browser."""
+
+import os
+from datetime import UTC, datetime
+
+import pytest
+from django.test import Client
+
+from accounts.models import User
+from dynamics import services
+from dynamics.models import Dynamic
+
+os.environ.setdefault(
+    "DJANGO_ALLOW_ASYNC_UNSAFE", "true"
+)  # live_server with Playwright
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+PASSWORD = "correct horse battery staple"
+NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "args": CHROMIUM_ARGS,
+        "executable_path": os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"),
+    }
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def now() -> datetime:
+    return NOW
+
+
+@pytest.fixture
+def user_factory(db):
+    made = iter(range(1, 10_000))
+
+    def make(name: str | None = None, **fields) -> User:
+        n = next(made)
+        name = name or f"Person {n}"
+        email = fields.pop("email", f"{name.lower().replace(' ', '.')}.{n}@example.org")
+        user = User.objects.create_user(email, PASSWORD, display_name=name, **fields)
+        # allauth wants a verified address before it lets anyone in.
+        user.emailaddress_set.create(email=email, verified=True, primary=True)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def leader(user_factory) -> User:
+    return user_factory("Alex")
+
+
+@pytest.fixture
+def follower(user_factory) -> User:
+    return user_factory("Robin")
+
+
+@pytest.fixture
+def stranger(user_factory) -> User:
+    return user_factory("Sam")
+
+
+@pytest.fixture
+def dynamic_factory(user_factory, now):
+    """Makes a dynamic: active by default, or forming when ``partner`` is None."""
+
+    def make(
+        owner: User | None = None,
+        partner: User | None | bool = True,
+        *,
+        owner_role: str = "leader",
+        titles: tuple[str, str] = ("Sir", "pet"),
+    ) -> Dynamic:
+        owner = owner or user_factory()
+        dynamic = services.create_dynamic(
+            owner, role=owner_role, my_title=titles[0], partner_title=titles[1], now=now
+        )
+        if partner:
+            partner = user_factory() if partner is True else partner
+            _invitation, token = services.create_invitation(owner, dynamic.pk, now=now)
+            services.accept_invitation(partner, token, now=now)
+        dynamic.refresh_from_db()
+        return dynamic
+
+    return make
+
+
+@pytest.fixture
+def dynamic(dynamic_factory, leader, follower) -> Dynamic:
+    """An active dynamic: ``leader`` made it, ``follower`` joined by invitation."""
+    return dynamic_factory(leader, follower)
+
+
+@pytest.fixture
+def client_for():
+    def make(user: User | None) -> Client:
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return make
+
+
+def pytest_configure(config):
+    """Collects static files once per run (in the xdist controller)."""
+    if hasattr(config, "workerinput"):
+        return
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("collectstatic", "--noinput", verbosity=0)

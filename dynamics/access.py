@@ -1,0 +1,73 @@
+"""The one place that decides who may see or do what in a dynamic.
+
+Views, the API, admin actions and management commands all ask here. A person
+who is not a member of a dynamic learns nothing about it: they get a 404,
+exactly as for a dynamic that does not exist.
+"""
+
+from collections.abc import Callable
+from enum import StrEnum
+
+from django.contrib.auth.models import AnonymousUser
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from dynamics.models import Membership
+from instep.errors import NotAllowed
+
+
+class Act(StrEnum):
+    VIEW = "view"
+    VIEW_AUDIT = "view_audit"
+    INVITE = "invite"
+    SEND_SIGNAL = "send_signal"
+    ACKNOWLEDGE_SIGNAL = "acknowledge_signal"
+    PAUSE = "pause"
+    RESUME = "resume"
+    GIVE_AFTERCARE = "give_aftercare"
+    END = "end"
+
+
+# Role rules only. Whether the dynamic's state allows an act is an invariant
+# the service checks, with a message about the state.
+RULES: dict[Act, Callable[[Membership], bool]] = {
+    Act.VIEW: lambda m: True,
+    Act.VIEW_AUDIT: lambda m: True,  # the audit trail is visible to both
+    Act.INVITE: lambda m: True,
+    Act.SEND_SIGNAL: lambda m: True,  # the follower's controls always work
+    Act.ACKNOWLEDGE_SIGNAL: lambda m: True,
+    Act.PAUSE: lambda m: True,  # either partner may pause
+    Act.RESUME: lambda m: True,
+    Act.GIVE_AFTERCARE: lambda m: True,
+    Act.END: lambda m: True,  # either partner may end it, at any time
+}
+
+MESSAGES: dict[Act, str] = {}
+
+
+def membership_or_404(user: User | AnonymousUser, dynamic_id: int) -> Membership:
+    """Returns the person's membership, or raises 404 for everyone else."""
+    if not user.is_authenticated:
+        raise Http404
+    try:
+        return Membership.objects.select_related("dynamic").get(
+            user=user, dynamic_id=dynamic_id
+        )
+    except Membership.DoesNotExist:
+        raise Http404 from None
+
+
+def allows(membership: Membership, act: Act) -> bool:
+    """Returns whether the member's role permits the act (for showing buttons)."""
+    return RULES[act](membership)
+
+
+def require(user: User | AnonymousUser, dynamic_id: int, act: Act) -> Membership:
+    """Returns the membership if the person may do ``act``; raises otherwise."""
+    membership = membership_or_404(user, dynamic_id)
+    if not RULES[act](membership):
+        raise NotAllowed(
+            MESSAGES.get(act, _("Your role in this dynamic may not do this."))
+        )
+    return membership

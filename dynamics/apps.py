@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class DynamicsConfig(AppConfig):
+    name = "dynamics"
+    verbose_name = "Dynamics"

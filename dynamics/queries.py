@@ -1,0 +1,123 @@
+"""Reads for the dynamics pages, each in a fixed number of SQL queries."""
+
+from dataclasses import dataclass, field
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Prefetch
+
+from accounts.models import User
+from dynamics.models import (
+    Aftercare,
+    AuditEntry,
+    Dynamic,
+    Invitation,
+    Membership,
+    Pause,
+    Role,
+    Signal,
+)
+
+AUDIT_PAGE_SIZE = 25
+
+
+@dataclass(frozen=True)
+class DynamicHome:
+    dynamic: Dynamic
+    me: Membership
+    partner: Membership | None
+    pause: Pause | None
+    my_aftercare: Aftercare | None
+    partner_aftercare: Aftercare | None
+    partner_signals: list[Signal]
+    recent_audit: list[AuditEntry]
+    open_invitation: bool
+    aftercare_needed: bool = field(init=False)
+
+    def __post_init__(self) -> None:
+        needed = (
+            self.pause is not None
+            and self.pause.needs_both_to_resume
+            and (self.my_aftercare is None or not self.my_aftercare.ready_to_resume)
+        )
+        object.__setattr__(self, "aftercare_needed", needed)
+
+
+def dynamic_home(me: Membership) -> DynamicHome:
+    """Returns what the dynamic's home page shows, in five queries."""
+    dynamic = me.dynamic
+    members = list(dynamic.members.select_related("user"))
+    partner = next((m for m in members if m.user_id != me.user_id), None)
+    pause = (
+        dynamic.pauses.filter(ended_at__isnull=True)
+        .prefetch_related(Prefetch("aftercare", queryset=Aftercare.objects.all()))
+        .first()
+    )
+    aftercare = {a.user_id: a for a in pause.aftercare.all()} if pause else {}
+    signals = [
+        s
+        for s in dynamic.signals.filter(acknowledged_at__isnull=True).order_by(
+            "-sent_at"
+        )
+        if s.sent_by_id != me.user_id
+    ]
+    audit = list(dynamic.audit.select_related("actor").order_by("-at", "-id")[:5])
+    return DynamicHome(
+        dynamic=dynamic,
+        me=me,
+        partner=partner,
+        pause=pause,
+        my_aftercare=aftercare.get(me.user_id),
+        partner_aftercare=aftercare.get(partner.user_id) if partner else None,
+        partner_signals=signals,
+        recent_audit=audit,
+        open_invitation=dynamic.state == Dynamic.State.FORMING
+        and any(True for _ in dynamic.invitations.filter(used_at__isnull=True)[:1]),
+    )
+
+
+def audit_page(dynamic: Dynamic, number: str | int | None) -> Page:
+    """Returns one page of the audit trail, newest first."""
+    entries = dynamic.audit.select_related("actor").order_by("-at", "-id")
+    return Paginator(entries, AUDIT_PAGE_SIZE).get_page(number)
+
+
+def memberships_of(user: User) -> list[Membership]:
+    """Returns the person's dynamics, current ones first, for lists and the switcher."""
+    order = {"paused": 0, "active": 1, "forming": 2, "ended": 3}
+    memberships = list(
+        Membership.objects.filter(user=user)
+        .select_related("dynamic")
+        .order_by("-joined_at")
+    )
+    return sorted(memberships, key=lambda m: order[m.dynamic.state])
+
+
+def partner_alerts(user: User) -> list[Signal]:
+    """Returns the partner's unacknowledged signals, newest first."""
+    return list(
+        Signal.objects.filter(dynamic__members__user=user, acknowledged_at__isnull=True)
+        .exclude(sent_by=user)
+        .exclude(dynamic__state=Dynamic.State.ENDED)
+        .select_related("dynamic", "sent_by")
+        .order_by("-sent_at")[:10]
+    )
+
+
+@dataclass(frozen=True)
+class InvitationOffer:
+    inviter: str
+    inviter_title: str
+    role: str
+    title: str
+
+
+def invitation_offer(invitation: Invitation) -> InvitationOffer:
+    """Returns what the invitation offers: the role and title left for the invitee."""
+    taken = invitation.dynamic.members.values_list("role", flat=True).get()
+    role = Role(taken).other
+    return InvitationOffer(
+        inviter=invitation.created_by.display_name,
+        inviter_title=invitation.dynamic.title_for(taken),
+        role=role,
+        title=invitation.dynamic.title_for(role),
+    )

@@ -1,0 +1,258 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from dynamics import queries, services
+from dynamics.access import Act, require
+from dynamics.forms import AftercareForm, DynamicForm, InvitationForm, PauseForm
+from dynamics.models import Signal
+from instep.errors import Refused
+from instep.http import apply_refusal, redirect_see_other, refusal_redirect
+from instep.wording import words_for
+
+
+@login_required
+def dynamic_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "dynamics/list.html",
+        {"memberships": queries.memberships_of(request.user)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def create(request: HttpRequest) -> HttpResponse:
+    form = DynamicForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            dynamic = services.create_dynamic(
+                request.user, **form.cleaned_data, now=timezone.now()
+            )
+        except Refused as refusal:
+            apply_refusal(form, refusal)
+        else:
+            return redirect_see_other("dynamics:invite", dynamic.pk)
+    return render(request, "dynamics/create.html", {"form": form}, status=_status(form))
+
+
+@login_required
+def home(request: HttpRequest, dynamic_id: int) -> HttpResponse:
+    me = require(request.user, dynamic_id, Act.VIEW)
+    request.session["dynamic_id"] = dynamic_id
+    return render(
+        request,
+        "dynamics/home.html",
+        {"membership": me, "home": queries.dynamic_home(me)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def invite(request: HttpRequest, dynamic_id: int) -> HttpResponse:
+    me = require(request.user, dynamic_id, Act.INVITE)
+    form = InvitationForm(request.POST or None)
+    link = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation, token = services.create_invitation(
+                request.user,
+                dynamic_id,
+                email=form.cleaned_data["email"],
+                now=timezone.now(),
+            )
+        except Refused as refusal:
+            return refusal_redirect(request, refusal, "dynamics:home", dynamic_id)
+        link = request.build_absolute_uri(reverse("dynamics:invitation", args=[token]))
+        if invitation.email:
+            if services.send_invitation_email(invitation, link, request.user):
+                messages.success(request, _("The link is on its way by e-mail."))
+            else:
+                messages.warning(
+                    request, _("The e-mail could not be sent. Copy the link instead.")
+                )
+    elif me.dynamic.state != me.dynamic.State.FORMING:
+        return redirect_see_other("dynamics:home", dynamic_id)
+    return render(
+        request,
+        "dynamics/invite.html",
+        {"membership": me, "form": form, "link": link},
+        status=_status(form),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def invitation(request: HttpRequest, token: str) -> HttpResponse:
+    """The page the invitation link opens: anyone with the link may see it."""
+    now = timezone.now()
+    try:
+        invitation = services.open_invitation(token, now=now)
+    except Refused as refusal:
+        return render(
+            request, "dynamics/invitation.html", {"refusal": refusal}, status=410
+        )
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            return redirect_see_other(f"{reverse('account_login')}?next={request.path}")
+        try:
+            if request.POST.get("answer") == "accept":
+                membership = services.accept_invitation(request.user, token, now=now)
+                messages.success(request, _("Welcome. You are both here now."))
+                return redirect_see_other("dynamics:home", membership.dynamic_id)
+            services.decline_invitation(request.user, token, now=now)
+        except Refused as refusal:
+            return render(
+                request,
+                "dynamics/invitation.html",
+                {"offer": queries.invitation_offer(invitation), "refusal": refusal},
+                status=400,
+            )
+        messages.info(request, _("You declined the invitation."))
+        return redirect_see_other("dynamics:list")
+    return render(
+        request,
+        "dynamics/invitation.html",
+        {"offer": queries.invitation_offer(invitation)},
+    )
+
+
+@login_required
+@require_POST
+def signal(request: HttpRequest, dynamic_id: int, kind: str) -> HttpResponse:
+    try:
+        services.send_signal(request.user, dynamic_id, kind, now=timezone.now())
+    except Refused as refusal:
+        return refusal_redirect(request, refusal, "dynamics:home", dynamic_id)
+    words = words_for(request.user.discreet)
+    if kind == Signal.Kind.RED:
+        messages.warning(request, words["red_sent"])
+    else:
+        messages.success(request, _("Sent. Your partner will see it at once."))
+    return redirect_see_other("dynamics:home", dynamic_id)
+
+
+@login_required
+@require_POST
+def red_everywhere(request: HttpRequest) -> HttpResponse:
+    """Red from a page outside any dynamic, or from the lock screen: stops them all."""
+    now = timezone.now()
+    sent = 0
+    for membership in queries.memberships_of(request.user):
+        if not membership.dynamic.is_ended:
+            services.send_signal(request.user, membership.dynamic_id, "red", now=now)
+            sent += 1
+    if sent:
+        messages.warning(request, words_for(request.user.discreet)["red_sent"])
+    target = request.POST.get("next") or reverse("dynamics:list")
+    if not target.startswith("/") or target.startswith("//"):
+        target = reverse("dynamics:list")
+    return redirect_see_other(target)
+
+
+@login_required
+@require_POST
+def acknowledge(request: HttpRequest, dynamic_id: int, signal_id: int) -> HttpResponse:
+    try:
+        services.acknowledge_signal(
+            request.user, dynamic_id, signal_id, now=timezone.now()
+        )
+    except Refused as refusal:
+        return refusal_redirect(request, refusal, "dynamics:home", dynamic_id)
+    if request.htmx:
+        return render(request, "dynamics/partials/alerts.html", {})
+    return redirect_see_other("dynamics:home", dynamic_id)
+
+
+@login_required
+def alerts(request: HttpRequest) -> HttpResponse:
+    """The partner-alert banner, polled by every page so a signal shows at once."""
+    return render(request, "dynamics/partials/alerts.html", {})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def pause(request: HttpRequest, dynamic_id: int) -> HttpResponse:
+    me = require(request.user, dynamic_id, Act.PAUSE)
+    form = PauseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.pause_dynamic(
+                request.user,
+                dynamic_id,
+                reason=form.cleaned_data["reason"],
+                now=timezone.now(),
+            )
+        except Refused as refusal:
+            return refusal_redirect(request, refusal, "dynamics:home", dynamic_id)
+        messages.success(request, _("Paused. The clocks have stopped."))
+        return redirect_see_other("dynamics:home", dynamic_id)
+    return render(
+        request,
+        "dynamics/pause.html",
+        {"membership": me, "form": form},
+        status=_status(form),
+    )
+
+
+@login_required
+@require_POST
+def resume(request: HttpRequest, dynamic_id: int) -> HttpResponse:
+    try:
+        services.resume_dynamic(request.user, dynamic_id, now=timezone.now())
+    except Refused as refusal:
+        return refusal_redirect(request, refusal, "dynamics:home", dynamic_id)
+    messages.success(request, _("Resumed. Welcome back."))
+    return redirect_see_other("dynamics:home", dynamic_id)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def aftercare(request: HttpRequest, dynamic_id: int) -> HttpResponse:
+    me = require(request.user, dynamic_id, Act.GIVE_AFTERCARE)
+    home_data = queries.dynamic_home(me)
+    form = AftercareForm(request.POST or None, instance=home_data.my_aftercare)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.give_aftercare(
+                request.user, dynamic_id, **form.cleaned_data, now=timezone.now()
+            )
+        except Refused as refusal:
+            return refusal_redirect(request, refusal, "dynamics:home", dynamic_id)
+        messages.success(request, _("Thank you for checking in."))
+        return redirect_see_other("dynamics:home", dynamic_id)
+    return render(
+        request,
+        "dynamics/aftercare.html",
+        {"membership": me, "home": home_data, "form": form},
+        status=_status(form),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def end(request: HttpRequest, dynamic_id: int) -> HttpResponse:
+    me = require(request.user, dynamic_id, Act.END)
+    if request.method == "POST":
+        try:
+            services.end_dynamic(request.user, dynamic_id, now=timezone.now())
+        except Refused as refusal:
+            return refusal_redirect(request, refusal, "dynamics:home", dynamic_id)
+        messages.info(request, _("The dynamic has ended. Take good care of yourself."))
+        return redirect_see_other("dynamics:home", dynamic_id)
+    return render(request, "dynamics/end.html", {"membership": me})
+
+
+@login_required
+def audit(request: HttpRequest, dynamic_id: int) -> HttpResponse:
+    me = require(request.user, dynamic_id, Act.VIEW_AUDIT)
+    page = queries.audit_page(me.dynamic, request.GET.get("page"))
+    return render(request, "dynamics/audit.html", {"membership": me, "page": page})
+
+
+def _status(form) -> int:
+    return 400 if form.is_bound and form.errors else 200

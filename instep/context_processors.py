@@ -1,0 +1,33 @@
+from functools import cached_property
+
+from django.http import HttpRequest
+
+from instep.wording import words_for
+
+
+class _Nav:
+    """What the page frame shows; evaluated only when a template asks."""
+
+    def __init__(self, request: HttpRequest):
+        self.user = request.user
+
+    @cached_property
+    def memberships(self) -> list:
+        from dynamics.queries import memberships_of
+
+        return memberships_of(self.user) if self.user.is_authenticated else []
+
+    @cached_property
+    def alerts(self) -> list:
+        from dynamics.queries import partner_alerts
+
+        return partner_alerts(self.user) if self.user.is_authenticated else []
+
+    @cached_property
+    def can_signal(self) -> bool:
+        return any(not m.dynamic.is_ended for m in self.memberships)
+
+
+def instep(request: HttpRequest) -> dict:
+    discreet = bool(getattr(request.user, "discreet", False))
+    return {"nav": _Nav(request), "words": words_for(discreet), "discreet": discreet}

@@ -1,0 +1,45 @@
+// Small enhancements; every page works without them.
+(function () {
+  "use strict";
+
+  // Sign-up: take the time zone from the device.
+  var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  document.querySelectorAll('input[type=hidden][name=time_zone]').forEach(function (input) {
+    if (!input.value && zone) input.value = zone;
+  });
+
+  // Settings: offer the device's time zone when it differs from the saved one.
+  document.querySelectorAll("[data-device-zone]").forEach(function (button) {
+    var select = document.querySelector(button.dataset.deviceZone);
+    if (!select || !zone || select.value === zone) return;
+    button.textContent = "Use this device's time zone (" + zone.replace(/_/g, " ") + ")";
+    button.hidden = false;
+    button.addEventListener("click", function () { select.value = zone; });
+  });
+
+  // Copy buttons.
+  document.querySelectorAll("[data-copy]").forEach(function (button) {
+    button.addEventListener("click", function () {
+      var field = document.querySelector(button.dataset.copy);
+      field.select();
+      var done = function () { button.textContent = "Copied"; };
+      if (navigator.clipboard) navigator.clipboard.writeText(field.value).then(done, done);
+      else { document.execCommand("copy"); done(); }
+    });
+  });
+
+  // Quick lock: hide the page after the chosen idle time, even without a request.
+  var body = document.body;
+  var seconds = parseInt(body.dataset.lockAfter || "0", 10);
+  if (seconds > 0 && body.dataset.lockUrl) {
+    var timer;
+    var arm = function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () { window.location.assign(body.dataset.lockUrl); }, seconds * 1000);
+    };
+    ["pointerdown", "keydown", "scroll", "touchstart"].forEach(function (name) {
+      window.addEventListener(name, arm, { passive: true });
+    });
+    arm();
+  }
+})();

@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from instep import views
+
+urlpatterns = [
+    path("", views.landing, name="landing"),
+    path("health/", views.health, name="health"),
+    path("", include("dynamics.urls")),
+    path("me/", include("accounts.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+]
