@@ -1,0 +1,63 @@
+"""Deleting an account: private data goes, the partner keeps theirs, dynamics end."""
+
+from http import HTTPStatus
+
+import pytest
+from django.urls import reverse
+
+from accounts import services
+from accounts.models import User
+from conftest import PASSWORD
+from dynamics import services as dynamic_services
+from dynamics.models import Aftercare, AuditEntry, Dynamic, Membership
+from instep.errors import Refused
+
+
+def test_a_wrong_password_changes_nothing(dynamic, follower, now):
+    with pytest.raises(Refused, match="not your password"):
+        services.delete_account(follower, password="nope", now=now)
+    assert User.objects.filter(pk=follower.pk).exists()
+    dynamic.refresh_from_db()
+    assert dynamic.state == Dynamic.State.ACTIVE
+
+
+def test_the_partner_keeps_the_ended_dynamic_and_its_history(
+    dynamic, leader, follower, now
+):
+    dynamic_services.send_signal(follower, dynamic.pk, "red", now=now)
+    dynamic_services.give_aftercare(
+        follower,
+        dynamic.pk,
+        feeling=2,
+        note="private words",
+        ready_to_resume=False,
+        now=now,
+    )
+    services.delete_account(follower, password=PASSWORD, now=now)
+    dynamic.refresh_from_db()
+    assert dynamic.state == Dynamic.State.ENDED
+    assert list(
+        Membership.objects.filter(dynamic=dynamic).values_list("user", flat=True)
+    ) == [leader.pk]
+    assert AuditEntry.objects.filter(dynamic=dynamic, act="member_left").exists()
+    assert not Aftercare.objects.filter(note="private words").exists()
+    assert not User.objects.filter(email=follower.email).exists()
+
+
+def test_a_dynamic_nobody_else_is_in_is_erased(dynamic_factory, leader, now):
+    forming = dynamic_factory(leader, partner=None)
+    services.delete_account(leader, password=PASSWORD, now=now)
+    assert not Dynamic.objects.filter(pk=forming.pk).exists()
+    assert not AuditEntry.objects.filter(dynamic_id=forming.pk).exists()
+
+
+def test_the_page_asks_for_password_and_confirmation(follower, client_for):
+    client = client_for(follower)
+    url = reverse("accounts:delete")
+    response = client.post(url, {"password": PASSWORD})
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert User.objects.filter(pk=follower.pk).exists()
+    response = client.post(url, {"password": PASSWORD, "confirm": "on"})
+    assert response.status_code == HTTPStatus.SEE_OTHER
+    assert not User.objects.filter(pk=follower.pk).exists()
+    assert client.get(reverse("dynamics:list")).status_code == HTTPStatus.FOUND

@@ -1,0 +1,201 @@
+"""Every URL of the project, checked against the four kinds of visitor.
+
+The table below must name every URL pattern: a new page that is not in it
+fails ``test_every_url_is_in_the_table``, so no page can forget its check.
+Visitors: anonymous; a stranger (signed in, not in the dynamic); the partner
+(the follower, who joined by invitation); the owner (the leader, who made the
+dynamic and acts here). A stranger must get 404 for anything of a dynamic.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http import HTTPStatus
+
+import pytest
+from django.urls import (
+    NoReverseMatch,
+    URLPattern,
+    URLResolver,
+    get_resolver,
+    reverse,
+)
+
+from dynamics import services
+
+ANON, STRANGER, PARTNER, OWNER = "anonymous", "stranger", "partner", "owner"
+VISITORS = (ANON, STRANGER, PARTNER, OWNER)
+LOGIN = HTTPStatus.FOUND  # login_required sends anonymous visitors to sign in
+OK, SEE_OTHER, NOT_FOUND = HTTPStatus.OK, HTTPStatus.SEE_OTHER, HTTPStatus.NOT_FOUND
+
+
+@dataclass
+class World:
+    """What a URL may need: the active dynamic, a signal in it, an open invitation."""
+
+    dynamic_id: int
+    signal_id: int
+    token: str
+
+
+@dataclass(frozen=True)
+class Case:
+    kwargs: Callable[[World], dict] = lambda w: {}
+    method: str = "get"
+    expect: dict[str, int] = field(default_factory=dict)
+    data: dict = field(default_factory=dict)
+
+
+def member_page(method: str = "get", partner: int = OK, owner: int = OK, **kw) -> Case:
+    """A page of the dynamic: members only, strangers learn nothing."""
+    kwargs = kw.pop("kwargs", lambda w: {"dynamic_id": w.dynamic_id})
+    return Case(
+        kwargs=kwargs,
+        method=method,
+        expect={ANON: LOGIN, STRANGER: NOT_FOUND, PARTNER: partner, OWNER: owner},
+        **kw,
+    )
+
+
+def own_page(method: str = "get", status: int = OK, **kw) -> Case:
+    """A page about the signed-in person themself."""
+    return Case(
+        method=method,
+        expect={ANON: LOGIN, STRANGER: status, PARTNER: status, OWNER: status},
+        **kw,
+    )
+
+
+def public(status: int = OK, signed_in: int | None = None, **kw) -> Case:
+    signed_in = status if signed_in is None else signed_in
+    return Case(
+        expect={
+            ANON: status,
+            STRANGER: signed_in,
+            PARTNER: signed_in,
+            OWNER: signed_in,
+        },
+        **kw,
+    )
+
+
+def dynamic_and(**extra: Callable[[World], object]) -> Callable[[World], dict]:
+    return lambda w: {"dynamic_id": w.dynamic_id, **{k: f(w) for k, f in extra.items()}}
+
+
+# Third-party pages (allauth, admin) are checked for not failing; their own
+# projects test their access rules.
+THIRD_PARTY_PREFIXES = ("account_", "mfa_", "admin:")
+
+TABLE: dict[str, Case] = {
+    "landing": public(OK, signed_in=HTTPStatus.FOUND),
+    "health": public(OK),
+    "dynamics:list": own_page(),
+    "dynamics:create": own_page(),
+    "dynamics:home": member_page(),
+    # Both partners are in, so the invite page sends them back home.
+    "dynamics:invite": member_page(partner=SEE_OTHER, owner=SEE_OTHER),
+    "dynamics:signal": member_page(
+        "post",
+        partner=SEE_OTHER,
+        owner=SEE_OTHER,
+        kwargs=dynamic_and(kind=lambda w: "yellow"),
+    ),
+    "dynamics:acknowledge": member_page(
+        "post",
+        partner=SEE_OTHER,
+        owner=SEE_OTHER,
+        kwargs=dynamic_and(signal_id=lambda w: w.signal_id),
+    ),
+    "dynamics:pause": member_page(),
+    "dynamics:resume": member_page("post", partner=SEE_OTHER, owner=SEE_OTHER),
+    "dynamics:aftercare": member_page(),
+    "dynamics:end": member_page(),
+    "dynamics:audit": member_page(),
+    # The invitation link is a capability: whoever holds it may see the offer.
+    "dynamics:invitation": public(OK, kwargs=lambda w: {"token": w.token}),
+    "dynamics:red_everywhere": own_page("post", SEE_OTHER),
+    "dynamics:alerts": own_page(),
+    "accounts:profile": own_page(),
+    "accounts:pin": own_page(),
+    # Without a PIN there is nothing to lock: the page explains where to set one.
+    "accounts:lock": own_page(status=SEE_OTHER),
+    "accounts:lock_now": own_page("post", SEE_OTHER),
+    "accounts:delete": own_page(),
+}
+
+
+def _url_names(patterns=None, namespace: str | None = None):
+    for pattern in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = pattern.namespace
+            ns = f"{namespace}:{inner}" if namespace and inner else (inner or namespace)
+            yield from _url_names(pattern.url_patterns, ns)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{namespace}:{pattern.name}" if namespace else pattern.name
+
+
+def _ours(name: str) -> bool:
+    return not name.startswith(THIRD_PARTY_PREFIXES)
+
+
+def test_every_url_is_in_the_table():
+    names = {name for name in _url_names() if _ours(name)}
+    assert names - TABLE.keys() == set(), "add these URLs to the permission table"
+    assert TABLE.keys() - names == set(), "these table rows name no URL"
+
+
+def test_every_url_of_ours_has_a_name():
+    def unnamed(patterns):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                if pattern.namespace != "admin":
+                    yield from unnamed(pattern.url_patterns)
+            elif not pattern.name:
+                yield str(pattern.pattern)
+
+    assert list(unnamed(get_resolver().url_patterns)) == []
+
+
+@pytest.fixture
+def world(dynamic_factory, leader, follower, now) -> World:
+    dynamic = dynamic_factory(leader, follower)
+    signal = services.send_signal(leader, dynamic.pk, "yellow", now=now)
+    forming = dynamic_factory(leader, partner=None)
+    _invitation, token = services.create_invitation(leader, forming.pk, now=now)
+    return World(dynamic_id=dynamic.pk, signal_id=signal.pk, token=token)
+
+
+@pytest.mark.parametrize("visitor", VISITORS)
+@pytest.mark.parametrize("name", sorted(TABLE))
+def test_url_answers_each_visitor_as_the_table_says(
+    name, visitor, world, leader, follower, stranger, client_for
+):
+    case = TABLE[name]
+    person = {ANON: None, STRANGER: stranger, PARTNER: follower, OWNER: leader}[visitor]
+    client = client_for(person)
+    url = reverse(name, kwargs=case.kwargs(world))
+    response = getattr(client, case.method)(url, case.data)
+    assert response.status_code == case.expect[visitor], (
+        f"{case.method.upper()} {url} as {visitor}"
+    )
+    if response.status_code == NOT_FOUND:
+        assert b"Sir" not in response.content and b"pet" not in response.content
+
+
+def _third_party_urls() -> list[str]:
+    """Returns the third-party URLs that take no arguments."""
+    urls = []
+    for name in sorted(set(_url_names())):
+        if not _ours(name):
+            try:
+                urls.append(reverse(name))
+            except NoReverseMatch:
+                continue  # pages with keys that only their own flow hands out
+    return urls
+
+
+@pytest.mark.parametrize("url", _third_party_urls())
+def test_third_party_pages_do_not_fail_for_anyone(url, client_for, stranger):
+    for person in (None, stranger):
+        response = client_for(person).get(url)
+        assert response.status_code < 500, f"GET {url}"
