@@ -20,6 +20,7 @@ from django.urls import (
     reverse,
 )
 
+from agreements.tests.world import item_kwargs, section_kwargs, version_kwargs
 from dynamics import services
 
 ANON, STRANGER, PARTNER, OWNER = "anonymous", "stranger", "partner", "owner"
@@ -121,6 +122,29 @@ TABLE: dict[str, Case] = {
     "accounts:lock": own_page(status=SEE_OTHER),
     "accounts:lock_now": own_page("post", SEE_OTHER),
     "accounts:delete": own_page(),
+    # The agreement: version pages name the dynamic's draft (made by the leader).
+    "agreements:show_agreement": member_page(),
+    "agreements:propose_draft": member_page("post", partner=SEE_OTHER, owner=SEE_OTHER),
+    "agreements:show_history": member_page(),
+    "agreements:compare_versions": member_page(),
+    "agreements:edit_safewords": member_page(),
+    "agreements:show_version": member_page(kwargs=version_kwargs),
+    "agreements:edit_version": member_page(kwargs=version_kwargs),
+    "agreements:print_version": member_page(kwargs=version_kwargs),
+    "agreements:sign_version": member_page(
+        "post", partner=SEE_OTHER, owner=SEE_OTHER, kwargs=version_kwargs
+    ),
+    "agreements:discard_draft": member_page(
+        "post", partner=SEE_OTHER, owner=SEE_OTHER, kwargs=version_kwargs
+    ),
+    "agreements:add_comment": member_page(
+        "post", partner=SEE_OTHER, owner=SEE_OTHER, kwargs=version_kwargs
+    ),
+    "agreements:add_item": member_page(kwargs=section_kwargs),
+    "agreements:change_item": member_page(kwargs=item_kwargs),
+    "agreements:remove_item": member_page(
+        "post", partner=SEE_OTHER, owner=SEE_OTHER, kwargs=item_kwargs
+    ),
 }
 
 
