@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.db.models import Exists, OuterRef
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from agreements import authority
@@ -83,7 +84,7 @@ def standing_of(dynamic: Dynamic, now: datetime) -> Standing:
     else:
         message = _("Version %(n)s is in force, until its review on %(date)s.") % {
             "n": facts.version_number,
-            "date": facts.review_on.isoformat() if facts.review_on else "",
+            "date": date_format(facts.review_on, "j F Y") if facts.review_on else "",
         }
     return Standing(
         in_force=lapse is None and not facts.paused and not facts.ended,
