@@ -6,6 +6,9 @@ from agreements.models import (
     AgreementVersion,
     Consequence,
     Depth,
+    Direction,
+    ExplorationAnswer,
+    ExplorationItem,
     Limit,
     SafewordSettings,
 )
@@ -157,6 +160,32 @@ class SafewordForm(forms.ModelForm):
             if name not in editable:
                 field.disabled = True
                 field.required = False
+
+
+class AnswerForm(forms.Form):
+    """One radio group per direction the idea can be answered in."""
+
+    def __init__(self, *args, item: ExplorationItem, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", _("No answer yet")), *ExplorationAnswer.Answer.choices]
+        for direction in item.directions:
+            self.fields[direction] = forms.ChoiceField(
+                label=Direction(direction).label
+                if item.directional
+                else _("Your answer"),
+                choices=choices,
+                required=False,
+                widget=forms.RadioSelect,
+            )
+
+
+class IdeaForm(forms.Form):
+    text = forms.CharField(label=_("Idea"), max_length=200)
+    directional = forms.BooleanField(
+        label=_("One of us does it to or for the other"),
+        required=False,
+        help_text=_("Then each of you answers for “I do it” and “done to me”."),
+    )
 
 
 SECTION_FORMS = {

@@ -4,7 +4,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -13,7 +13,10 @@ from agreements.models import (
     AgreementVersion,
     Comment,
     Consequence,
+    Direction,
     Domain,
+    ExplorationAnswer,
+    ExplorationItem,
     Limit,
     Rule,
     SafewordSettings,
@@ -150,6 +153,9 @@ class VersionPage:
     i_signed: bool
     partner_signed: bool
     versions: list[AgreementVersion]
+    # The person's "hard limit" answers on the exploration list, offered to
+    # them alone for the draft.
+    proposed_limits: list = field(default_factory=list)
 
     @property
     def leader_limits(self) -> list[Item]:
@@ -225,6 +231,7 @@ def version_page(me: Membership, number: int) -> VersionPage | None:
         i_signed=version.signed_at(me.role) is not None,
         partner_signed=version.signed_at(Role(me.role).other) is not None,
         versions=versions,
+        proposed_limits=my_hard_limit_ideas(me, version),
     )
 
 
@@ -500,3 +507,154 @@ def leaders_absent(now: datetime) -> list[tuple[Dynamic, date]]:
             seen = presence.last_seen_on if presence else membership.joined_at.date()
             result.append((membership.dynamic, seen))
     return result
+
+
+# The exploration list ------------------------------------------------------------
+
+SHARED_ANSWERS = (ExplorationAnswer.Answer.YES, ExplorationAnswer.Answer.MAYBE)
+
+
+@dataclass(frozen=True)
+class IdeaRow:
+    item: ExplorationItem
+    answers: dict[str, str]  # direction -> the person's own answer
+
+    @property
+    def answer_list(self) -> list[tuple[str, str]]:
+        """Returns (direction label, answer label) in the item's direction order."""
+        labels = dict(ExplorationAnswer.Answer.choices)
+        return [
+            (Direction(d).label, labels[self.answers[d]])
+            for d in self.item.directions
+            if d in self.answers
+        ]
+
+
+@dataclass(frozen=True)
+class ExplorationList:
+    groups: list[tuple[str, list[IdeaRow]]]
+    answered: int
+    total: int
+
+
+def exploration_items(dynamic: Dynamic):
+    return ExplorationItem.objects.filter(
+        Q(dynamic__isnull=True) | Q(dynamic=dynamic)
+    ).order_by("id")
+
+
+def my_exploration(me: Membership) -> ExplorationList:
+    """Returns every idea with the person's own answers (two queries)."""
+    mine: dict[int, dict[str, str]] = defaultdict(dict)
+    for item_id, direction, answer in ExplorationAnswer.objects.filter(
+        dynamic=me.dynamic, user=me.user
+    ).values_list("item_id", "direction", "answer"):
+        mine[item_id][direction] = answer
+    groups: dict[str, list[IdeaRow]] = {}
+    items = list(exploration_items(me.dynamic))
+    for item in items:
+        groups.setdefault(item.group, []).append(IdeaRow(item, mine.get(item.pk, {})))
+    return ExplorationList(
+        groups=list(groups.items()),
+        answered=sum(1 for item in items if item.pk in mine),
+        total=len(items),
+    )
+
+
+@dataclass(frozen=True)
+class Match:
+    item: ExplorationItem
+    my_direction: str
+    my_answer: str
+    partner_direction: str
+    partner_answer: str
+
+    @property
+    def both_yes(self) -> bool:
+        return self.my_answer == self.partner_answer == ExplorationAnswer.Answer.YES
+
+    @property
+    def my_direction_label(self) -> str:
+        return Direction(self.my_direction).label
+
+
+def exploration_matches(me: Membership) -> list[Match]:
+    """Returns the ideas both partners said yes or maybe to, directions matched.
+
+    My "I do it" matches the partner's "done to me", and "together" matches
+    "together". Both-yes come first. The partner's other answers are never
+    read from the database here (three queries).
+    """
+    partner_id = (
+        me.dynamic.members.exclude(user_id=me.user_id)
+        .values_list("user_id", flat=True)
+        .first()
+    )
+    if partner_id is None:
+        return []
+    mine = list(
+        ExplorationAnswer.objects.filter(
+            dynamic=me.dynamic, user_id=me.user_id, answer__in=SHARED_ANSWERS
+        ).select_related("item")
+    )
+    theirs = {
+        (item_id, direction): answer
+        for item_id, direction, answer in ExplorationAnswer.objects.filter(
+            dynamic=me.dynamic, user_id=partner_id, answer__in=SHARED_ANSWERS
+        ).values_list("item_id", "direction", "answer")
+    }
+    matches = []
+    for answer in mine:
+        wanted = Direction(answer.direction).complement
+        if (partner := theirs.get((answer.item_id, wanted))) is not None:
+            matches.append(
+                Match(answer.item, answer.direction, answer.answer, wanted, partner)
+            )
+    return sorted(matches, key=lambda m: (not m.both_yes, m.item.pk, m.my_direction))
+
+
+def my_hard_limit_ideas(me: Membership, draft: AgreementVersion | None) -> list:
+    """Returns the ideas the person called a hard limit that their limits in the
+    draft do not hold yet: proposals for the draft, shown to them alone.
+    """
+    if draft is None or not draft.is_draft:
+        return []
+    have = {
+        text.lower()
+        for text in draft.limit_set.filter(owner_role=me.role).values_list(
+            "text", flat=True
+        )
+    }
+    items = ExplorationItem.objects.filter(
+        answers__dynamic=me.dynamic,
+        answers__user_id=me.user_id,
+        answers__answer=ExplorationAnswer.Answer.HARD_LIMIT,
+    ).distinct()
+    return [item for item in items.order_by("id") if item.text.lower() not in have]
+
+
+def exploration_export(me: Membership) -> dict:
+    """Returns what a person's data export holds of the exploration list: their
+    own answers and the mutual matches, never the partner's other answers.
+    """
+    own = [
+        {
+            "idea": row.item.text,
+            "group": row.item.group,
+            "direction": direction,
+            "answer": answer,
+        }
+        for _group, rows in my_exploration(me).groups
+        for row in rows
+        for direction, answer in row.answers.items()
+    ]
+    together = [
+        {
+            "idea": m.item.text,
+            "my_direction": m.my_direction,
+            "partner_direction": m.partner_direction,
+            "both_yes": m.both_yes,
+        }
+        for m in exploration_matches(me)
+    ]
+    return {"my_answers": own, "together": together}

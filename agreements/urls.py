@@ -31,6 +31,31 @@ urlpatterns = [
         views.edit_safewords,
         name="edit_safewords",
     ),
+    path(
+        "d/<int:dynamic_id>/agreement/explore/",
+        views.show_exploration,
+        name="show_exploration",
+    ),
+    path(
+        "d/<int:dynamic_id>/agreement/explore/together/",
+        views.show_matches,
+        name="show_matches",
+    ),
+    path(
+        "d/<int:dynamic_id>/agreement/explore/new/",
+        views.add_idea,
+        name="add_idea",
+    ),
+    path(
+        "d/<int:dynamic_id>/agreement/explore/<int:item_id>/",
+        views.answer_idea,
+        name="answer_idea",
+    ),
+    path(
+        "d/<int:dynamic_id>/agreement/explore/<int:item_id>/to-draft/",
+        views.propose_limit,
+        name="propose_limit",
+    ),
     path(f"{V}/", views.show_version, name="show_version"),
     path(f"{V}/edit/", views.edit_version, name="edit_version"),
     path(f"{V}/sign/", views.sign_version, name="sign_version"),

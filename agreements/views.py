@@ -11,12 +11,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 from agreements import queries, services
 from agreements.forms import (
     SECTION_FORMS,
+    AnswerForm,
     CommentForm,
     DraftForm,
+    IdeaForm,
     ProposeForm,
     SafewordForm,
 )
-from agreements.models import Limit
+from agreements.models import ExplorationAnswer, Limit
 from dynamics.access import Act, require
 from instep.errors import Refused
 from instep.http import apply_refusal, redirect_see_other, refusal_redirect
@@ -411,4 +413,101 @@ def edit_safewords(request: HttpRequest, dynamic_id: int) -> HttpResponse:
         "agreements/safewords.html",
         {"membership": me, "form": form},
         status=_status(form),
+    )
+
+
+# The exploration list ------------------------------------------------------------
+
+
+@login_required
+def show_exploration(request: HttpRequest, dynamic_id: int) -> HttpResponse:
+    me = require(request.user, dynamic_id, Act.EXPLORE)
+    return render(
+        request,
+        "agreements/exploration.html",
+        {"membership": me, "ideas": queries.my_exploration(me)},
+    )
+
+
+@login_required
+def show_matches(request: HttpRequest, dynamic_id: int) -> HttpResponse:
+    me = require(request.user, dynamic_id, Act.EXPLORE)
+    return render(
+        request,
+        "agreements/matches.html",
+        {"membership": me, "matches": queries.exploration_matches(me)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def answer_idea(request: HttpRequest, dynamic_id: int, item_id: int) -> HttpResponse:
+    me = require(request.user, dynamic_id, Act.EXPLORE)
+    item = queries.exploration_items(me.dynamic).filter(pk=item_id).first()
+    if item is None:
+        raise Http404
+    mine = dict(
+        ExplorationAnswer.objects.filter(
+            dynamic=me.dynamic, user=request.user, item=item
+        ).values_list("direction", "answer")
+    )
+    form = AnswerForm(request.POST or None, item=item, initial=mine)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.answer_idea(
+                request.user,
+                dynamic_id,
+                item_id=item.pk,
+                answers=form.cleaned_data,
+                now=timezone.now(),
+            )
+        except Refused as refusal:
+            apply_refusal(form, refusal)
+        else:
+            url = reverse("agreements:show_exploration", args=[dynamic_id])
+            return redirect_see_other(f"{url}#idea-{item.pk}")
+    return render(
+        request,
+        "agreements/answer.html",
+        {"membership": me, "item": item, "form": form},
+        status=_status(form),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def add_idea(request: HttpRequest, dynamic_id: int) -> HttpResponse:
+    me = require(request.user, dynamic_id, Act.EXPLORE)
+    form = IdeaForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            item = services.add_idea(
+                request.user, dynamic_id, **form.cleaned_data, now=timezone.now()
+            )
+        except Refused as refusal:
+            apply_refusal(form, refusal)
+        else:
+            return redirect_see_other("agreements:answer_idea", dynamic_id, item.pk)
+    return render(
+        request,
+        "agreements/idea_form.html",
+        {"membership": me, "form": form},
+        status=_status(form),
+    )
+
+
+@login_required
+@require_POST
+def propose_limit(request: HttpRequest, dynamic_id: int, item_id: int) -> HttpResponse:
+    try:
+        limit = services.propose_hard_limit(
+            request.user, dynamic_id, item_id=item_id, now=timezone.now()
+        )
+    except Refused as refusal:
+        return refusal_redirect(
+            request, refusal, "agreements:show_exploration", dynamic_id
+        )
+    messages.success(request, _("Added to the draft as your hard limit."))
+    return redirect_see_other(
+        _version_url(dynamic_id, limit.version.number, f"limits-{limit.pk}")
     )

@@ -34,6 +34,7 @@ class Act(StrEnum):
     COMMENT_AGREEMENT = "comment_agreement"
     EDIT_SAFEWORDS = "edit_safewords"
     IMPOSE = "impose"
+    EXPLORE = "explore"
 
 
 # Role rules only. Whether the dynamic's state allows an act is an invariant
@@ -57,6 +58,7 @@ RULES: dict[Act, Callable[[Membership], bool]] = {
     # aftercare wishes, the follower everything, at any time.
     Act.EDIT_SAFEWORDS: lambda m: True,
     Act.IMPOSE: lambda m: m.is_leader,  # and only inside the agreement in force
+    Act.EXPLORE: lambda m: True,  # each answers privately; only matches are shared
 }
 
 MESSAGES: dict[Act, str] = {

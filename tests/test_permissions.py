@@ -20,7 +20,12 @@ from django.urls import (
     reverse,
 )
 
-from agreements.tests.world import item_kwargs, section_kwargs, version_kwargs
+from agreements.tests.world import (
+    idea_kwargs,
+    item_kwargs,
+    section_kwargs,
+    version_kwargs,
+)
 from dynamics import services
 
 ANON, STRANGER, PARTNER, OWNER = "anonymous", "stranger", "partner", "owner"
@@ -144,6 +149,15 @@ TABLE: dict[str, Case] = {
     "agreements:change_item": member_page(kwargs=item_kwargs),
     "agreements:remove_item": member_page(
         "post", partner=SEE_OTHER, owner=SEE_OTHER, kwargs=item_kwargs
+    ),
+    # The exploration list: each partner's own answers, the shared matches.
+    "agreements:show_exploration": member_page(),
+    "agreements:show_matches": member_page(),
+    "agreements:add_idea": member_page(),
+    "agreements:answer_idea": member_page(kwargs=idea_kwargs),
+    # Nobody answered "hard limit" here: the refusal comes back as a message.
+    "agreements:propose_limit": member_page(
+        "post", partner=SEE_OTHER, owner=SEE_OTHER, kwargs=idea_kwargs
     ),
 }
 

@@ -3,7 +3,7 @@
 from django.utils import timezone
 
 from agreements import services
-from agreements.models import AgreementVersion
+from agreements.models import AgreementVersion, ExplorationItem
 from dynamics.models import Membership
 
 
@@ -37,3 +37,18 @@ def item_kwargs(world) -> dict:
 
 def section_kwargs(world) -> dict:
     return {**version_kwargs(world), "section": "rules"}
+
+
+def idea_kwargs(world) -> dict:
+    """Returns URL arguments naming an idea of the couple's own."""
+    idea = ExplorationItem.objects.filter(dynamic_id=world.dynamic_id).first()
+    if idea is None:
+        leader = Membership.objects.get(dynamic_id=world.dynamic_id, role="leader")
+        idea = services.add_idea(
+            leader.user,
+            world.dynamic_id,
+            text="Learning a dance",
+            directional=True,
+            now=timezone.now(),
+        )
+    return {"dynamic_id": world.dynamic_id, "item_id": idea.pk}
