@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "instep",
     "accounts",
     "dynamics",
+    "agreements",
     "duties",
 ]
 
@@ -85,6 +86,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "accounts.middleware.PreferencesMiddleware",
     "accounts.middleware.QuickLockMiddleware",
+    "agreements.middleware.PresenceMiddleware",
 ]
 
 ROOT_URLCONF = "instep.urls"
