@@ -181,9 +181,21 @@ class OccurrenceTimes:
         return max(self.budget_with_grace, self.budget + TICK_LATE)
 
 
-def is_excused(occ: OccurrenceTimes, pauses: Sequence[Interval]) -> bool:
-    """Returns whether the occurrence is excused (explicitly, or by a pause)."""
-    return occ.excused or (occ.excusable and any(p.covers(occ.due_at) for p in pauses))
+def is_excused(occ: OccurrenceTimes, pauses: Sequence[Interval], now: datetime) -> bool:
+    """Returns whether the occurrence is excused (explicitly, or by a pause).
+
+    A pause with an end is known in advance: it excuses what falls due inside
+    it from the start. A pause still running (red, illness) excuses only once
+    the due time has come while it runs; until then the clock just stands still.
+    """
+    if occ.excused:
+        return True
+    if not occ.excusable:
+        return False
+    return any(
+        p.covers(occ.due_at) and (p.end is not None or occ.due_at <= now)
+        for p in pauses
+    )
 
 
 def occurrence_status(
@@ -204,7 +216,7 @@ def occurrence_status(
     if occ.done_at is not None:
         used = running_time(pauses, occ.opens_at, occ.done_at)
         return Status.DONE if used <= occ.budget_with_grace else Status.DONE_LATE
-    if is_excused(occ, pauses):
+    if is_excused(occ, pauses, now):
         return Status.EXCUSED
     if now < occ.opens_at:
         return Status.UPCOMING
