@@ -38,6 +38,7 @@ class Act(StrEnum):
     ANSWER_DUTY_REQUEST = "answer_duty_request"
     COMPLETE_DUTY = "complete_duty"
     REVIEW_DUTY = "review_duty"
+    EXPLORE = "explore"
 
 
 # Role rules only. Whether the dynamic's state allows an act is an invariant
@@ -67,6 +68,7 @@ RULES: dict[Act, Callable[[Membership], bool]] = {
     Act.ANSWER_DUTY_REQUEST: lambda m: m.is_follower,
     Act.COMPLETE_DUTY: lambda m: True,
     Act.REVIEW_DUTY: lambda m: m.is_leader,
+    Act.EXPLORE: lambda m: True,  # each answers privately; only matches are shared
 }
 
 MESSAGES: dict[Act, str] = {
