@@ -11,6 +11,7 @@ from enum import StrEnum
 from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from dynamics.models import Membership
@@ -27,6 +28,15 @@ class Act(StrEnum):
     RESUME = "resume"
     GIVE_AFTERCARE = "give_aftercare"
     END = "end"
+    # talk
+    CHECK_IN = "check_in"
+    OPEN_MATTER = "open_matter"
+    DISCUSS_MATTER = "discuss_matter"
+    DECIDE_MATTER = "decide_matter"
+    ASK_REQUEST = "ask_request"
+    ANSWER_REQUEST = "answer_request"
+    WRITE_JOURNAL = "write_journal"
+    HOLD_REVIEW = "hold_review"
 
 
 # Role rules only. Whether the dynamic's state allows an act is an invariant
@@ -41,9 +51,26 @@ RULES: dict[Act, Callable[[Membership], bool]] = {
     Act.RESUME: lambda m: True,
     Act.GIVE_AFTERCARE: lambda m: True,
     Act.END: lambda m: True,  # either partner may end it, at any time
+    # talk
+    Act.CHECK_IN: lambda m: True,
+    Act.OPEN_MATTER: lambda m: True,
+    Act.DISCUSS_MATTER: lambda m: True,
+    Act.DECIDE_MATTER: lambda m: m.is_leader,  # decides after discussion
+    Act.ASK_REQUEST: lambda m: m.is_leader,  # asks outside delegated domains
+    Act.ANSWER_REQUEST: lambda m: m.is_follower,  # accepts or declines those
+    Act.WRITE_JOURNAL: lambda m: True,
+    Act.HOLD_REVIEW: lambda m: True,
 }
 
-MESSAGES: dict[Act, str] = {}
+MESSAGES: dict[Act, str] = {
+    Act.DECIDE_MATTER: gettext_lazy(
+        "The leader decides, after you have both discussed it."
+    ),
+    Act.ANSWER_REQUEST: gettext_lazy(
+        "This request is your partner's to accept or decline."
+    ),
+    Act.ASK_REQUEST: gettext_lazy("Only the leader asks requests of this kind."),
+}
 
 
 def membership_or_404(user: User | AnonymousUser, dynamic_id: int) -> Membership:
@@ -68,6 +95,6 @@ def require(user: User | AnonymousUser, dynamic_id: int, act: Act) -> Membership
     membership = membership_or_404(user, dynamic_id)
     if not RULES[act](membership):
         raise NotAllowed(
-            MESSAGES.get(act, _("Your role in this dynamic may not do this."))
+            str(MESSAGES.get(act, _("Your role in this dynamic may not do this.")))
         )
     return membership

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "instep",
     "accounts",
     "dynamics",
+    "talk",
 ]
 
 MIDDLEWARE = [
