@@ -310,14 +310,23 @@ class JournalPage:
     partner_shared_count: int
 
 
-def journal_page(me: Membership, number: str | int | None) -> JournalPage:
+def journal_page(
+    me: Membership, number: str | int | None, query: str = ""
+) -> JournalPage:
     """Returns the person's own entries and the partner's SHARED ones.
 
-    The partner's private entries are never read, not even to count them.
-    Four queries.
+    The partner's private entries are never read, not even to count or search
+    them. Four queries.
     """
     dynamic = me.dynamic
     visible = JournalEntry.objects.visible_to(me.user).filter(dynamic=dynamic)
+    query = query.strip()
+    if query:
+        visible = visible.filter(
+            Q(title__icontains=query)
+            | Q(body__icontains=query)
+            | Q(prompt__icontains=query)
+        )
     mine = (
         visible.filter(author_id=me.user_id)
         .annotate(replies=Count("comments"))

@@ -309,10 +309,15 @@ def decision_log(request: HttpRequest, dynamic_id: int) -> HttpResponse:
 @login_required
 def journal(request: HttpRequest, dynamic_id: int) -> HttpResponse:
     me = require(request.user, dynamic_id, Act.VIEW)
+    query = request.GET.get("q", "")[:100]
     return render(
         request,
         "talk/journal.html",
-        {"membership": me, "page": queries.journal_page(me, request.GET.get("page"))},
+        {
+            "membership": me,
+            "page": queries.journal_page(me, request.GET.get("page"), query),
+            "q": query,
+        },
     )
 
 
