@@ -4,7 +4,6 @@ from django.utils.translation import gettext_lazy as _
 from talk.models import ANSWER_FIELDS, CheckIn, JournalEntry, Matter, ReviewNote
 
 SCALE = [(n, str(n)) for n in range(1, 6)]
-SHARE_LABEL = _("Share with my partner")
 
 
 def _scale(label: str, low: str, high: str) -> forms.TypedChoiceField:
@@ -20,33 +19,45 @@ class CheckInForm(forms.Form):
     """Four scales, three texts; every answer with its own "share" box."""
 
     mood = _scale(_("Mood"), _("low"), _("great"))
-    mood_shared = forms.BooleanField(label=SHARE_LABEL, required=False, initial=True)
+    mood_shared = forms.BooleanField(
+        label=_("Share my mood"), required=False, initial=True
+    )
     energy = _scale(_("Energy"), _("drained"), _("full"))
-    energy_shared = forms.BooleanField(label=SHARE_LABEL, required=False, initial=True)
+    energy_shared = forms.BooleanField(
+        label=_("Share my energy"), required=False, initial=True
+    )
     stress = _scale(_("Stress"), _("calm"), _("very stressed"))
-    stress_shared = forms.BooleanField(label=SHARE_LABEL, required=False, initial=True)
+    stress_shared = forms.BooleanField(
+        label=_("Share my stress"), required=False, initial=True
+    )
     connection = _scale(_("Feeling of connection"), _("far apart"), _("very close"))
     connection_shared = forms.BooleanField(
-        label=SHARE_LABEL, required=False, initial=True
+        label=_("Share how connected I feel"), required=False, initial=True
     )
     needs = forms.CharField(
         label=_("What I need"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    needs_shared = forms.BooleanField(label=SHARE_LABEL, required=False, initial=True)
+    needs_shared = forms.BooleanField(
+        label=_("Share what I need"), required=False, initial=True
+    )
     wants = forms.CharField(
         label=_("What I want"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    wants_shared = forms.BooleanField(label=SHARE_LABEL, required=False, initial=True)
+    wants_shared = forms.BooleanField(
+        label=_("Share what I want"), required=False, initial=True
+    )
     note = forms.CharField(
         label=_("A note (optional)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    note_shared = forms.BooleanField(label=SHARE_LABEL, required=False, initial=False)
+    note_shared = forms.BooleanField(
+        label=_("Share the note"), required=False, initial=False
+    )
 
     def __init__(self, *args, instance: CheckIn | None = None, **kwargs):
         if instance is not None and "initial" not in kwargs:
