@@ -39,6 +39,15 @@ class Act(StrEnum):
     COMPLETE_DUTY = "complete_duty"
     REVIEW_DUTY = "review_duty"
     EXPLORE = "explore"
+    # talk
+    CHECK_IN = "check_in"
+    OPEN_MATTER = "open_matter"
+    DISCUSS_MATTER = "discuss_matter"
+    DECIDE_MATTER = "decide_matter"
+    ASK_REQUEST = "ask_request"
+    ANSWER_REQUEST = "answer_request"
+    WRITE_JOURNAL = "write_journal"
+    HOLD_REVIEW = "hold_review"
 
 
 # Role rules only. Whether the dynamic's state allows an act is an invariant
@@ -69,6 +78,15 @@ RULES: dict[Act, Callable[[Membership], bool]] = {
     Act.COMPLETE_DUTY: lambda m: True,
     Act.REVIEW_DUTY: lambda m: m.is_leader,
     Act.EXPLORE: lambda m: True,  # each answers privately; only matches are shared
+    # talk
+    Act.CHECK_IN: lambda m: True,
+    Act.OPEN_MATTER: lambda m: True,
+    Act.DISCUSS_MATTER: lambda m: True,
+    Act.DECIDE_MATTER: lambda m: m.is_leader,  # decides after discussion
+    Act.ASK_REQUEST: lambda m: m.is_leader,  # asks outside delegated domains
+    Act.ANSWER_REQUEST: lambda m: m.is_follower,  # accepts or declines those
+    Act.WRITE_JOURNAL: lambda m: True,
+    Act.HOLD_REVIEW: lambda m: True,
 }
 
 MESSAGES: dict[Act, str] = {
@@ -101,6 +119,6 @@ def require(user: User | AnonymousUser, dynamic_id: int, act: Act) -> Membership
     membership = membership_or_404(user, dynamic_id)
     if not RULES[act](membership):
         raise NotAllowed(
-            MESSAGES.get(act, _("Your role in this dynamic may not do this."))
+            str(MESSAGES.get(act, _("Your role in this dynamic may not do this.")))
         )
     return membership

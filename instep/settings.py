@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "dynamics",
     "agreements",
     "duties",
+    "talk",
 ]
 
 MIDDLEWARE = [

@@ -30,6 +30,7 @@ from agreements.tests.world import (
 from duties import services as duty_services
 from duties.tests.factories import task_spec
 from dynamics import services
+from talk.tests import factories as talk
 
 ANON, STRANGER, PARTNER, OWNER = "anonymous", "stranger", "partner", "owner"
 VISITORS = (ANON, STRANGER, PARTNER, OWNER)
@@ -95,6 +96,11 @@ def public(status: int = OK, signed_in: int | None = None, **kw) -> Case:
 
 def dynamic_and(**extra: Callable[[World], object]) -> Callable[[World], dict]:
     return lambda w: {"dynamic_id": w.dynamic_id, **{k: f(w) for k, f in extra.items()}}
+
+
+def made(maker: Callable[[int], int]) -> Callable[[World], int]:
+    """Makes an object in the world's dynamic and returns its id."""
+    return lambda w: maker(w.dynamic_id)
 
 
 # Third-party pages (allauth, admin) are checked for not failing; their own
@@ -209,6 +215,77 @@ TABLE: dict[str, Case] = {
     # Nobody answered "hard limit" here: the refusal comes back as a message.
     "agreements:propose_limit": member_page(
         "post", partner=SEE_OTHER, owner=SEE_OTHER, kwargs=idea_kwargs
+    ),
+    # talk: the follower opened the matter; the leader wrote the shared entry.
+    "talk:checkin": member_page(),
+    "talk:checkin_prompt": member_page(),
+    "talk:matter_list": member_page(),
+    "talk:matter_new": member_page(),
+    "talk:request_new": member_page(partner=FORBIDDEN),
+    "talk:matter_detail": member_page(kwargs=dynamic_and(matter_id=made(talk.matter))),
+    "talk:matter_comment": member_page(
+        "post",
+        partner=SEE_OTHER,
+        owner=SEE_OTHER,
+        kwargs=dynamic_and(matter_id=made(talk.matter)),
+        data={"body": "I think so"},
+    ),
+    "talk:matter_decide": member_page(
+        "post",
+        partner=FORBIDDEN,
+        owner=SEE_OTHER,
+        kwargs=dynamic_and(matter_id=made(talk.matter)),
+        data={"decision": "Yes", "reason": "You asked kindly"},
+    ),
+    "talk:matter_answer": member_page(
+        "post",
+        partner=SEE_OTHER,
+        owner=FORBIDDEN,
+        kwargs=dynamic_and(matter_id=made(talk.leader_request)),
+        data={"answer": "accept"},
+    ),
+    "talk:matter_withdraw": member_page(
+        kwargs=dynamic_and(matter_id=made(talk.matter))
+    ),
+    "talk:decision_log": member_page(),
+    "talk:journal": member_page(),
+    "talk:journal_new": member_page(),
+    "talk:journal_entry": member_page(kwargs=dynamic_and(entry_id=made(talk.entry))),
+    # Only the author edits or deletes; to the partner the page does not exist.
+    "talk:journal_edit": member_page(
+        partner=NOT_FOUND, kwargs=dynamic_and(entry_id=made(talk.entry))
+    ),
+    "talk:journal_delete": member_page(
+        partner=NOT_FOUND, kwargs=dynamic_and(entry_id=made(talk.entry))
+    ),
+    "talk:journal_comment": member_page(
+        "post",
+        partner=SEE_OTHER,
+        owner=SEE_OTHER,
+        kwargs=dynamic_and(entry_id=made(talk.entry)),
+        data={"body": "Thank you for this"},
+    ),
+    "talk:review_list": member_page(),
+    "talk:review_start": member_page("post", partner=SEE_OTHER, owner=SEE_OTHER),
+    "talk:review_detail": member_page(kwargs=dynamic_and(review_id=made(talk.review))),
+    "talk:review_note": member_page(
+        "post",
+        partner=SEE_OTHER,
+        owner=SEE_OTHER,
+        kwargs=dynamic_and(review_id=made(talk.review)),
+        data={"kind": "went_well", "body": "We talked every evening"},
+    ),
+    "talk:review_held": member_page(
+        "post",
+        partner=SEE_OTHER,
+        owner=SEE_OTHER,
+        kwargs=dynamic_and(review_id=made(talk.review)),
+    ),
+    "talk:review_note_matter": member_page(
+        "post",
+        partner=SEE_OTHER,
+        owner=SEE_OTHER,
+        kwargs=dynamic_and(note_id=made(talk.change_note)),
     ),
 }
 
