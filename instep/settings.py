@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "instep",
     "accounts",
     "dynamics",
+    "notify",
 ]
 
 MIDDLEWARE = [
@@ -176,6 +177,8 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", f"Instep <instep@{_base.hostn
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Key for notification channel secrets at rest; derived from SECRET_KEY when unset.
+NOTIFY_KEY = env_str("NOTIFY_KEY", "")
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English")]
