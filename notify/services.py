@@ -140,6 +140,8 @@ def send_test(actor: User, channel_id: int, *, now: datetime) -> Outbox:
         kind="test",
         dedupe_key=f"test:{channel.pk}:{now.isoformat()}",
         created_at=now,
+        # The person is looking at the page that sent it: nothing new to read.
+        read_at=now,
     )
     row = Outbox.objects.create(
         notification=notification,
