@@ -243,6 +243,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # Apprise logs every message it sends; only its problems matter here.
+    "loggers": {"apprise": {"level": "WARNING"}},
 }
 
 # How long an invitation link stays valid.

@@ -46,3 +46,19 @@ def forget_old_slots(now: datetime) -> int:
         slot__lt=now - timedelta(days=1)
     ).delete()
     return deleted
+
+
+@every_minute
+def prune_finished_tasks(now: datetime) -> None:
+    """Once an hour, forgets task results finished more than a week ago.
+
+    One deliver task per message and a tick per minute would otherwise grow
+    the task table without end; the outbox keeps what matters.
+    """
+    if now.minute != 7:
+        return
+    from django.core.management import call_command
+
+    call_command(
+        "prune_db_task_results", "--min-age-days=7", "--queue-name=*", verbosity=0
+    )

@@ -32,10 +32,12 @@ class AppriseTransport(Transport):
             url = self.channel.secret
         except crypto.Unreadable as e:
             raise TransportError(str(e), permanent=True) from e
-        if reason := check_url(url):
-            raise TransportError(reason, permanent=True)
+        scheme = url.partition("://")[0].lower()
         sender = apprise.Apprise()
-        sender.add(url)
+        if scheme in LOCAL_SCHEMES or not sender.add(url):
+            raise TransportError(
+                "Apprise cannot use this URL (any more). Add it again.", permanent=True
+            )
         result = sender.notify(
             body=f"{message.body}\n{message.url}",
             title=message.title,
