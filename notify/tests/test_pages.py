@@ -146,10 +146,11 @@ def test_inbox_shows_recent_notifications_and_marks_them_read(
     for n in range(120):
         events.notify(follower, "checkin_prompt", dedupe_key=f"c{n}", now=NOW)
     client = client_for(follower)
-    with django_assert_max_num_queries(8):
+    client.get(SETTINGS)  # the day's first visit writes presence (agreements)
+    with django_assert_max_num_queries(9):
         page = client.get(reverse("notify:centre")).content.decode()
     assert page.count("Time for your check-in") == 100
-    assert "Inbox, 120 unread" in page
+    assert "Settings, 120 unread notifications" in page
     client.post(reverse("notify:centre"))
     assert not Notification.objects.filter(read_at__isnull=True).exists()
     assert "unread" not in client.get(reverse("notify:centre")).content.decode()

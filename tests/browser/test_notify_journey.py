@@ -93,9 +93,11 @@ def test_follower_adds_apprise_channel_tests_it_and_gets_red_from_leader(
 
     # Robin's inbox shows it too, unread.
     page.goto(f"{base}/")
-    inbox = page.get_by_role("link", name="Inbox, 1 unread")
-    expect(inbox).to_be_visible()
-    inbox.click()
+    settings = page.get_by_role("link", name="Settings, 1 unread notification")
+    expect(settings).to_be_visible()
+    shot(page, "08-notify-unread-badge", full_page=False)
+    settings.click()
+    page.get_by_role("link", name="Inbox · 1 unread").click()
     expect(page.get_by_text("Red signal from Alex")).to_be_visible()
     assert_no_horizontal_overflow(page)
     shot(page, "08-notify-inbox")
