@@ -30,6 +30,7 @@ from dynamics.models import (
     Signal,
 )
 from instep.errors import Refused
+from notify import events as notify_events
 
 State = Dynamic.State
 logger = logging.getLogger(__name__)
@@ -258,6 +259,8 @@ def send_signal(actor: User, dynamic_id: int, kind: str, *, now: datetime) -> Si
         if dynamic.state == State.ACTIVE:
             dynamic.state = State.PAUSED
             dynamic.save(update_fields=["state"])
+    # Written in this transaction; delivered by the worker once it commits.
+    notify_events.signal_sent(signal, now=now)
     audit.record(
         dynamic,
         actor,

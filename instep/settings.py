@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "agreements",
     "duties",
     "talk",
+    "notify",
 ]
 
 MIDDLEWARE = [
@@ -182,6 +183,8 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", f"Instep <instep@{_base.hostn
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Key for notification channel secrets at rest; derived from SECRET_KEY when unset.
+NOTIFY_KEY = env_str("NOTIFY_KEY", "")
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English")]
@@ -246,6 +249,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # Apprise logs every message it sends; only its problems matter here.
+    "loggers": {"apprise": {"level": "WARNING"}},
 }
 
 # How long an invitation link stays valid.

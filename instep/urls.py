@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("duties.urls")),
     path("", include("talk.urls")),
     path("me/", include("accounts.urls")),
+    path("", include("notify.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

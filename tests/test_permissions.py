@@ -290,6 +290,43 @@ TABLE: dict[str, Case] = {
 }
 
 
+def _owner_channel(w: World) -> int:
+    """Returns a new channel of the owner: only they may test or remove it."""
+    from dynamics.models import Membership
+    from notify import services as notify_services
+
+    owner = Membership.objects.get(dynamic_id=w.dynamic_id, role="leader").user
+    return notify_services.add_email(
+        owner, address="owner@example.org", now=owner.date_joined
+    ).pk
+
+
+def _own_channel_page(method: str = "get", owner: int = OK) -> Case:
+    """A person's own channel: everyone else is told it does not exist."""
+    return Case(
+        kwargs=lambda w: {"channel_id": _owner_channel(w)},
+        method=method,
+        expect={ANON: LOGIN, STRANGER: NOT_FOUND, PARTNER: NOT_FOUND, OWNER: owner},
+    )
+
+
+TABLE.update(
+    {
+        "notify:settings": own_page(),
+        "notify:add_email": own_page(),
+        "notify:add_apprise": own_page(),
+        # Without a subscription the page explains and returns to settings.
+        "notify:add_push": own_page("post", SEE_OTHER),
+        "notify:test_channel": _own_channel_page("post", SEE_OTHER),
+        "notify:remove_channel": _own_channel_page(),
+        "notify:centre": own_page(),
+        # The browser fetches these for anyone: they hold nothing personal.
+        "notify:manifest": public(OK),
+        "notify:service_worker": public(OK),
+    }
+)
+
+
 def _url_names(patterns=None, namespace: str | None = None):
     for pattern in patterns if patterns is not None else get_resolver().url_patterns:
         if isinstance(pattern, URLResolver):
