@@ -34,6 +34,14 @@ class Act(StrEnum):
     COMMENT_AGREEMENT = "comment_agreement"
     EDIT_SAFEWORDS = "edit_safewords"
     IMPOSE = "impose"
+    REPORT_INCIDENT = "report_incident"
+    REFLECT = "reflect"
+    APOLOGISE = "apologise"
+    GIVE_REWARD = "give_reward"
+    RESOLVE_INCIDENT = "resolve_incident"
+    MAKE_IT_RIGHT = "make_it_right"
+    COMPLETE_REPAIR = "complete_repair"
+    AGREE_MAKE_IT_RIGHT = "agree_make_it_right"
 
 
 # Role rules only. Whether the dynamic's state allows an act is an invariant
@@ -57,10 +65,22 @@ RULES: dict[Act, Callable[[Membership], bool]] = {
     # aftercare wishes, the follower everything, at any time.
     Act.EDIT_SAFEWORDS: lambda m: True,
     Act.IMPOSE: lambda m: m.is_leader,  # and only inside the agreement in force
+    # Conduct: both partners' slips run through the same flow. Corrections
+    # use IMPOSE (via the authority check); the services decide who in an
+    # incident may act (the one who slipped reflects, the other forgives).
+    Act.REPORT_INCIDENT: lambda m: True,
+    Act.REFLECT: lambda m: True,
+    Act.APOLOGISE: lambda m: True,
+    Act.GIVE_REWARD: lambda m: m.is_leader,  # rewards come from the leader's menu
+    Act.RESOLVE_INCIDENT: lambda m: True,
+    Act.MAKE_IT_RIGHT: lambda m: True,
+    Act.COMPLETE_REPAIR: lambda m: True,
+    Act.AGREE_MAKE_IT_RIGHT: lambda m: True,
 }
 
 MESSAGES: dict[Act, str] = {
     Act.IMPOSE: "Only the leader holds authority in this dynamic.",
+    Act.GIVE_REWARD: "Rewards from the agreed menu are the leader's to give.",
 }
 
 
