@@ -45,6 +45,17 @@ def _members(dynamic: Dynamic) -> dict[int, Membership]:
     }
 
 
+def _label(incidents, members: dict[int, Membership], me: Membership) -> None:
+    """Sets ``who`` on each incident: "You", or the partner's name."""
+    for incident in incidents:
+        if incident.subject_id == me.user_id:
+            incident.who = "You"
+        elif (m := members.get(incident.subject_id)) is not None:
+            incident.who = m.user.display_name
+        else:
+            incident.who = "A former partner"
+
+
 @dataclass(frozen=True)
 class IncidentList:
     open: list[Incident]
@@ -68,10 +79,12 @@ def incident_list(
         incidents.filter(state=Incident.State.RESOLVED).order_by("-resolved_at", "-id"),
         RESOLVED_PAGE_SIZE,
     ).get_page(page)
+    members = _members(dynamic)
+    _label([*open_, *resolved.object_list], members, me)
     return IncidentList(
         open=open_,
         resolved=resolved,
-        members=_members(dynamic),
+        members=members,
         review_before=now - REVIEW_AFTER,
     )
 
@@ -103,6 +116,7 @@ def incident_detail(
 ) -> IncidentDetail:
     """Returns what the incident page shows, in at most seven queries."""
     dynamic = me.dynamic
+    _label([incident], _members(dynamic), me)
     apologies = list(incident.apologies.all())
     is_subject = incident.subject_id == me.user_id
     open_ = incident.state == Incident.State.OPEN
@@ -260,6 +274,7 @@ def ledger(me: Membership, now: datetime) -> Ledger:
             )
         )
     people.sort(key=lambda p: p.membership.role != Role.FOLLOWER)
+    _label(open_, members, me)
     return Ledger(
         open=open_,
         for_review=[i for i in open_ if i.reported_at <= now - REVIEW_AFTER],
@@ -269,6 +284,6 @@ def ledger(me: Membership, now: datetime) -> Ledger:
     )
 
 
-def make_it_right_items(dynamic: Dynamic) -> list[MakeItRight]:
+def make_it_right_items(dynamic: Dynamic | int) -> list[MakeItRight]:
     """Returns the items not withdrawn: agreed ones and proposals, in one query."""
     return list(MakeItRight.objects.filter(dynamic=dynamic, withdrawn_at=None))
