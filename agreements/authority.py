@@ -22,6 +22,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from instep.errors import NotAllowed, Refused
@@ -142,7 +143,7 @@ def lapse_message(lapse: Lapse, facts: Facts) -> str:
             "The agreement's review date (%(date)s) has passed: authority is on "
             "hold until you both sign a renewed version. Until then, only requests."
         )
-        % {"date": facts.review_on.isoformat() if facts.review_on else ""},
+        % {"date": date_format(facts.review_on, "j F Y") if facts.review_on else ""},
         Lapse.LEADER_ABSENT: _(
             "The leader has not opened Instep for more than %(days)s days: "
             "authority has lapsed until they are back. Until then, only requests."

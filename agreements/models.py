@@ -417,3 +417,118 @@ class Presence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} last seen {self.last_seen_on}"
+
+
+class Direction(models.TextChoices):
+    I_DO = "i_do", _("I do it")
+    DONE_TO_ME = "done_to_me", _("It is done to me")
+    TOGETHER = "together", _("Together")
+
+    @property
+    def complement(self) -> "Direction":
+        """Returns the direction the partner's answer must have to match."""
+        return {
+            Direction.I_DO: Direction.DONE_TO_ME,
+            Direction.DONE_TO_ME: Direction.I_DO,
+        }.get(self, Direction.TOGETHER)
+
+
+class ExplorationItem(models.Model):
+    """An idea to explore: from Instep's catalogue, or a couple's own."""
+
+    # The catalogue's stable key; empty for an idea a couple added.
+    key = models.SlugField(max_length=60, blank=True)
+    dynamic = models.ForeignKey(
+        Dynamic,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="exploration_items",
+    )
+    group = models.CharField(max_length=40)
+    text = models.CharField(_("idea"), max_length=200)
+    directional = models.BooleanField(
+        _("can be done by one to the other"),
+        default=False,
+        help_text=_("Then each of you answers for “I do it” and “done to me”."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key"],
+                condition=~Q(key=""),
+                name="exploration_catalogue_key_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(key="", dynamic__isnull=False)
+                | (~Q(key="") & Q(dynamic__isnull=True)),
+                name="exploration_item_catalogue_or_own",
+            ),
+        ]
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def directions(self) -> list[Direction]:
+        if self.directional:
+            return [Direction.I_DO, Direction.DONE_TO_ME, Direction.TOGETHER]
+        return [Direction.TOGETHER]
+
+
+class ExplorationAnswer(models.Model):
+    """One partner's private answer to one idea in one direction.
+
+    No row means unanswered, which is never read as "no". Only answers where
+    both said yes or maybe, in complementary directions, are ever shown to
+    the other partner (see ``queries.exploration_matches``).
+    """
+
+    class Answer(models.TextChoices):
+        YES = "yes", _("Yes")
+        MAYBE = "maybe", _("Maybe")
+        NOT_FOR_ME = "not_for_me", _("Not for me")
+        HARD_LIMIT = "hard_limit", _("Hard limit")
+
+    dynamic = models.ForeignKey(
+        Dynamic, on_delete=models.CASCADE, related_name="exploration_answers"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    item = models.ForeignKey(
+        ExplorationItem, on_delete=models.CASCADE, related_name="answers"
+    )
+    direction = models.CharField(max_length=12, choices=Direction)
+    answer = models.CharField(max_length=12, choices=Answer)
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dynamic", "user", "item", "direction"],
+                name="one_exploration_answer_per_direction",
+            ),
+            models.CheckConstraint(
+                condition=Q(answer__in=["yes", "maybe", "not_for_me", "hard_limit"]),
+                name="exploration_answer_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(direction__in=["i_do", "done_to_me", "together"]),
+                name="exploration_direction_valid",
+            ),
+        ]
+        indexes = [models.Index(fields=["dynamic", "answer"])]
+
+    def __str__(self) -> str:
+        return f"Answer of {self.user_id} on {self.item_id}"

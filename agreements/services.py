@@ -10,9 +10,10 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from agreements.authority import touches
@@ -23,6 +24,8 @@ from agreements.models import (
     Consequence,
     Depth,
     Domain,
+    ExplorationAnswer,
+    ExplorationItem,
     Limit,
     Presence,
     Rule,
@@ -35,18 +38,19 @@ from dynamics.models import Dynamic, Membership
 from instep.errors import NotAllowed, Refused
 
 DEFAULT_REVIEW_DAYS = 90
+OWN_IDEAS = gettext_lazy("Our own ideas")
 SECTIONS = ("domains", "rules", "limits", "consequences")
 STARTER_CONSEQUENCES = [
     (
         Consequence.Kind.REWARD,
-        _("Choose the evening"),
-        _("The follower picks what the two of you do tonight."),
+        gettext_lazy("Choose the evening"),
+        gettext_lazy("The follower picks what the two of you do tonight."),
         Consequence.Size.SMALL,
     ),
     (
         Consequence.Kind.CORRECTION,
-        _("A written reflection"),
-        _("A few lines on what happened and what would help next time."),
+        gettext_lazy("A written reflection"),
+        gettext_lazy("A few lines on what happened and what would help next time."),
         Consequence.Size.SMALL,
     ),
 ]
@@ -676,3 +680,121 @@ def mark_seen(actor: User, *, now: datetime) -> None:
             Presence.objects.get_or_create(user=actor, defaults={"last_seen_on": today})
     except IntegrityError:
         pass  # the person's other tab got there first
+
+
+# The exploration list --------------------------------------------------------
+#
+# Answers are private: nothing here writes to the audit trail, which both
+# partners read, so that not even the moment of an answer is revealed.
+
+
+def _exploration_item(dynamic_id: int, item_id: int) -> ExplorationItem:
+    item = (
+        ExplorationItem.objects.filter(pk=item_id)
+        .filter(Q(dynamic__isnull=True) | Q(dynamic_id=dynamic_id))
+        .first()
+    )
+    if item is None:
+        raise Refused(_("There is no such idea on your list."))
+    return item
+
+
+@transaction.atomic
+def answer_idea(
+    actor: User,
+    dynamic_id: int,
+    *,
+    item_id: int,
+    answers: dict[str, str],
+    now: datetime,
+) -> list[ExplorationAnswer]:
+    """Saves the actor's private answers to one idea, per direction.
+
+    An empty answer clears it: unanswered again, which is never a "no".
+    Returns the answers the actor now has on the idea.
+    """
+    membership = require(actor, dynamic_id, Act.EXPLORE)
+    _not_ended(membership.dynamic)
+    item = _exploration_item(dynamic_id, item_id)
+    allowed = {str(d) for d in item.directions}
+    for direction, answer in answers.items():
+        if direction not in allowed:
+            raise Refused(_("This idea cannot be answered in that direction."))
+        if answer and answer not in ExplorationAnswer.Answer.values:
+            raise Refused(_("Choose yes, maybe, not for me or hard limit."))
+    mine = ExplorationAnswer.objects.filter(
+        dynamic_id=dynamic_id, user=actor, item=item
+    )
+    for direction, answer in answers.items():
+        if not answer:
+            mine.filter(direction=direction).delete()
+            continue
+        ExplorationAnswer.objects.update_or_create(
+            dynamic_id=dynamic_id,
+            user=actor,
+            item=item,
+            direction=direction,
+            defaults={"answer": answer, "updated_at": now},
+        )
+    return list(mine)
+
+
+@transaction.atomic
+def add_idea(
+    actor: User, dynamic_id: int, *, text: str, directional: bool, now: datetime
+) -> ExplorationItem:
+    """Adds an idea of the couple's own to their exploration list."""
+    membership = require(actor, dynamic_id, Act.EXPLORE)
+    _not_ended(membership.dynamic)
+    text = " ".join(text.split())[:200]
+    if not text:
+        raise Refused(_("Describe the idea."), field="text")
+    if ExplorationItem.objects.filter(
+        Q(dynamic__isnull=True) | Q(dynamic_id=dynamic_id), text__iexact=text
+    ).exists():
+        raise Refused(_("This idea is already on your list."), field="text")
+    return ExplorationItem.objects.create(
+        dynamic_id=dynamic_id,
+        group=str(OWN_IDEAS),
+        text=text,
+        directional=directional,
+        created_by=actor,
+        created_at=now,
+    )
+
+
+@transaction.atomic
+def propose_hard_limit(
+    actor: User, dynamic_id: int, *, item_id: int, now: datetime
+) -> Limit:
+    """Adds the actor's "hard limit" answer to the open draft as their own limit.
+
+    Only the actor's choice to do so shows the answer to the partner.
+    """
+    membership = require(actor, dynamic_id, Act.EXPLORE)
+    item = _exploration_item(dynamic_id, item_id)
+    if not ExplorationAnswer.objects.filter(
+        dynamic_id=dynamic_id,
+        user=actor,
+        item=item,
+        answer=ExplorationAnswer.Answer.HARD_LIMIT,
+    ).exists():
+        raise Refused(_("You have not answered this idea with a hard limit."))
+    draft = membership.dynamic.agreement_versions.filter(
+        in_force_from__isnull=True
+    ).first()
+    if draft is None:
+        raise Refused(
+            _("Start a draft of your agreement first; then add this limit to it."),
+            code="no_draft",
+        )
+    if draft.limit_set.filter(owner_role=membership.role, text=item.text).exists():
+        raise Refused(_("This limit is already in the draft."))
+    return add_item(
+        actor,
+        dynamic_id,
+        number=draft.number,
+        section="limits",
+        values={"kind": Limit.Kind.HARD, "text": item.text, "tags": item.text},
+        now=now,
+    )

@@ -34,6 +34,7 @@ class Act(StrEnum):
     COMMENT_AGREEMENT = "comment_agreement"
     EDIT_SAFEWORDS = "edit_safewords"
     IMPOSE = "impose"
+    EXPLORE = "explore"
     REPORT_INCIDENT = "report_incident"
     REFLECT = "reflect"
     APOLOGISE = "apologise"
@@ -65,6 +66,7 @@ RULES: dict[Act, Callable[[Membership], bool]] = {
     # aftercare wishes, the follower everything, at any time.
     Act.EDIT_SAFEWORDS: lambda m: True,
     Act.IMPOSE: lambda m: m.is_leader,  # and only inside the agreement in force
+    Act.EXPLORE: lambda m: True,  # each answers privately; only matches are shared
     # Conduct: both partners' slips run through the same flow. Corrections
     # use IMPOSE (via the authority check); the services decide who in an
     # incident may act (the one who slipped reflects, the other forgives).

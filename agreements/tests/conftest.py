@@ -87,3 +87,18 @@ def agreement_factory(dynamic, leader, follower, now, sign_both):
         return sign_both(version, at=at)
 
     return make
+
+
+@pytest.fixture
+def catalogue(db):
+    """The shipped ideas, put back if a transactional test flushed them."""
+    from agreements.catalogue import CATALOGUE, GROUPS
+    from agreements.models import ExplorationItem
+
+    have = set(ExplorationItem.objects.exclude(key="").values_list("key", flat=True))
+    ExplorationItem.objects.bulk_create(
+        ExplorationItem(key=key, group=GROUPS[group], text=text, directional=d)
+        for key, group, text, d in CATALOGUE
+        if key not in have
+    )
+    return {i.key: i for i in ExplorationItem.objects.exclude(key="")}
