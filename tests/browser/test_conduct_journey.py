@@ -177,3 +177,54 @@ def test_leader_is_told_why_not_now_and_offered_later_or_forgive(
     page.get_by_role("button", name="Forgive").click()
     expect(page.get_by_role("heading", name="Resolved: forgiven")).to_be_visible()
     shot(page, "7-12-forgiven")
+
+
+def test_follower_raises_the_leaders_missed_promise_and_the_leader_makes_it_right(
+    live_server, page: Page, browser: Browser, couple
+):
+    dynamic, leader, follower = couple
+    base = live_server.url
+
+    # The follower raises it, and proposes a way to make such slips right.
+    sign_in(page, base, follower.email, PASSWORD)
+    page.goto(f"{base}/d/{dynamic.pk}/incidents/")
+    page.get_by_role("link", name="Note something").click()
+    page.get_by_label("The leader missed a promise").check()
+    page.get_by_label("My partner").check()
+    page.get_by_label("What happened, in a few words").fill("Friday evening cancelled")
+    assert_no_horizontal_overflow(page)
+    shot(page, "7-13-report-missed-promise")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("heading", name="Friday evening cancelled")).to_be_visible()
+    page.goto(f"{base}/d/{dynamic.pk}/make-it-right/")
+    page.get_by_label("What the leader would do to make a slip right").fill(
+        "Plan the next date"
+    )
+    page.get_by_role("button", name="Propose").click()
+    expect(page.get_by_text("Waiting for your partner to agree")).to_be_visible()
+
+    # The leader agrees to the item, reflects, apologises and makes it right.
+    context_b, leader_page = new_phone(browser)
+    sign_in(leader_page, base, leader.email, PASSWORD)
+    leader_page.goto(f"{base}/d/{dynamic.pk}/make-it-right/")
+    leader_page.get_by_role("button", name="Agree").click()
+    expect(leader_page.get_by_text("Agreed by both", exact=True)).to_be_visible()
+    shot(leader_page, "7-14-make-it-right-list")
+    leader_page.goto(f"{base}/d/{dynamic.pk}/incidents/")
+    leader_page.get_by_role("link", name="Friday evening cancelled").click()
+    expect(leader_page.get_by_text("Give correction")).to_have_count(0)
+    leader_page.get_by_label("What happened").fill("Work ran over; I didn't call.")
+    leader_page.get_by_label("What I'll do differently").fill("Fridays stay ours.")
+    leader_page.get_by_role("button", name="Save reflection").click()
+    leader_page.get_by_text("Add my apology").click()
+    leader_page.get_by_label("Your apology").fill("I'm sorry I let you down.")
+    leader_page.get_by_role("button", name="Attach apology").click()
+    expect(leader_page.get_by_text("Your apology is attached.")).to_be_visible()
+    leader_page.get_by_role("radio", name="Plan the next date").check()
+    shot(leader_page, "7-15-leader-makes-it-right")
+    leader_page.get_by_role("button", name="Make it right").click()
+    expect(
+        leader_page.get_by_role("heading", name="Resolved: made right")
+    ).to_be_visible()
+    shot(leader_page, "7-16-made-right")
+    context_b.close()
