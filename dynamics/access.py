@@ -48,6 +48,14 @@ class Act(StrEnum):
     ANSWER_REQUEST = "answer_request"
     WRITE_JOURNAL = "write_journal"
     HOLD_REVIEW = "hold_review"
+    REPORT_INCIDENT = "report_incident"
+    REFLECT = "reflect"
+    APOLOGISE = "apologise"
+    GIVE_REWARD = "give_reward"
+    RESOLVE_INCIDENT = "resolve_incident"
+    MAKE_IT_RIGHT = "make_it_right"
+    COMPLETE_REPAIR = "complete_repair"
+    AGREE_MAKE_IT_RIGHT = "agree_make_it_right"
 
 
 # Role rules only. Whether the dynamic's state allows an act is an invariant
@@ -87,6 +95,17 @@ RULES: dict[Act, Callable[[Membership], bool]] = {
     Act.ANSWER_REQUEST: lambda m: m.is_follower,  # accepts or declines those
     Act.WRITE_JOURNAL: lambda m: True,
     Act.HOLD_REVIEW: lambda m: True,
+    # Conduct: both partners' slips run through the same flow. Corrections
+    # use IMPOSE (via the authority check); the services decide who in an
+    # incident may act (the one who slipped reflects, the other forgives).
+    Act.REPORT_INCIDENT: lambda m: True,
+    Act.REFLECT: lambda m: True,
+    Act.APOLOGISE: lambda m: True,
+    Act.GIVE_REWARD: lambda m: m.is_leader,  # rewards come from the leader's menu
+    Act.RESOLVE_INCIDENT: lambda m: True,
+    Act.MAKE_IT_RIGHT: lambda m: True,
+    Act.COMPLETE_REPAIR: lambda m: True,
+    Act.AGREE_MAKE_IT_RIGHT: lambda m: True,
 }
 
 MESSAGES: dict[Act, str] = {
@@ -94,6 +113,7 @@ MESSAGES: dict[Act, str] = {
     Act.ASSIGN_DUTY: "Only the leader assigns duties; ask for one in a talk.",
     Act.ANSWER_DUTY_REQUEST: "Only the follower answers a request.",
     Act.REVIEW_DUTY: "Only the leader reviews duties.",
+    Act.GIVE_REWARD: "Rewards from the agreed menu are the leader's to give.",
 }
 
 

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "duties",
     "talk",
     "notify",
+    "conduct",
 ]
 
 MIDDLEWARE = [

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("agreements.urls")),
     path("", include("duties.urls")),
     path("", include("talk.urls")),
+    path("", include("conduct.urls")),
     path("me/", include("accounts.urls")),
     path("", include("notify.urls")),
     path("accounts/", include("allauth.urls")),

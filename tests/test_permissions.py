@@ -287,6 +287,40 @@ TABLE: dict[str, Case] = {
         owner=SEE_OTHER,
         kwargs=dynamic_and(note_id=made(talk.change_note)),
     ),
+    # Conduct: the follower's missed duty, recorded as the clock records it.
+    # Empty forms answer 400; a role that may not act, 403.
+    "conduct:list_incidents": member_page(),
+    "conduct:report_incident": member_page(),
+    "conduct:incident": member_page(kwargs=lambda w: _incident(w)),
+    "conduct:reflect": member_page("post", 400, 400, kwargs=lambda w: _incident(w)),
+    "conduct:apologise": member_page("post", 400, 400, kwargs=lambda w: _incident(w)),
+    "conduct:give_consequence": member_page(
+        "post", 403, 400, kwargs=lambda w: _incident(w)
+    ),
+    "conduct:give_reward": member_page("post", 403, 400, kwargs=lambda w: _incident(w)),
+    "conduct:schedule_correction": member_page(
+        "post", 403, 400, kwargs=lambda w: _incident(w)
+    ),
+    "conduct:make_it_right": member_page(
+        "post", 400, 400, kwargs=lambda w: _incident(w)
+    ),
+    "conduct:forgive": member_page("post", 400, 400, kwargs=lambda w: _incident(w)),
+    # The follower may not excuse their own slip; the leader may.
+    "conduct:excuse": member_page(
+        "post", 403, SEE_OTHER, kwargs=lambda w: _incident(w)
+    ),
+    "conduct:celebrate": member_page("post", 400, 400, kwargs=lambda w: _incident(w)),
+    "conduct:complete_repair": member_page(
+        "post", 400, 400, kwargs=lambda w: _incident(w)
+    ),
+    "conduct:ledger": member_page(),
+    "conduct:make_it_right_items": member_page(),
+    "conduct:agree_item": member_page(
+        "post", SEE_OTHER, SEE_OTHER, kwargs=dynamic_and(item_id=lambda w: 999_999)
+    ),
+    "conduct:withdraw_item": member_page(
+        "post", SEE_OTHER, SEE_OTHER, kwargs=dynamic_and(item_id=lambda w: 999_999)
+    ),
 }
 
 
@@ -325,6 +359,26 @@ TABLE.update(
         "notify:service_worker": public(OK),
     }
 )
+
+
+def _incident(w: World) -> dict:
+    """Returns the kwargs of the follower's missed duty in the world's dynamic."""
+    from datetime import UTC, datetime
+
+    from conduct.services import record_slip_from_occurrence
+    from dynamics.models import Membership
+
+    follower = Membership.objects.get(dynamic_id=w.dynamic_id, role="follower")
+    incident = record_slip_from_occurrence(
+        dynamic_id=w.dynamic_id,
+        occurrence_key="permissions",
+        assignee_id=follower.user_id,
+        title="Evening walk",
+        due_at=datetime(2026, 11, 23, 8, tzinfo=UTC),
+        kind="missed",
+        now=datetime(2026, 11, 23, 9, tzinfo=UTC),
+    )
+    return {"dynamic_id": w.dynamic_id, "incident_id": incident.pk}
 
 
 def _url_names(patterns=None, namespace: str | None = None):
