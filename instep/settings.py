@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "instep",
     "accounts",
     "dynamics",
+    "ninja",  # only for its local copy of the API docs' assets (no CDN)
+    "api",
 ]
 
 MIDDLEWARE = [

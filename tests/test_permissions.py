@@ -20,6 +20,7 @@ from django.urls import (
     reverse,
 )
 
+from api import services as api_services
 from dynamics import services
 
 ANON, STRANGER, PARTNER, OWNER = "anonymous", "stranger", "partner", "owner"
@@ -35,6 +36,7 @@ class World:
     dynamic_id: int
     signal_id: int
     token: str
+    token_id: int = 0
 
 
 @dataclass(frozen=True)
@@ -85,6 +87,9 @@ def dynamic_and(**extra: Callable[[World], object]) -> Callable[[World], dict]:
 # Third-party pages (allauth, admin) are checked for not failing; their own
 # projects test their access rules.
 THIRD_PARTY_PREFIXES = ("account_", "mfa_", "admin:")
+# The API's operations have their own table, built from its OpenAPI schema:
+# api/tests/test_permissions.py.
+API_PREFIX = "api:v1:"
 
 TABLE: dict[str, Case] = {
     "landing": public(OK, signed_in=HTTPStatus.FOUND),
@@ -121,6 +126,13 @@ TABLE: dict[str, Case] = {
     "accounts:lock": own_page(status=SEE_OTHER),
     "accounts:lock_now": own_page("post", SEE_OTHER),
     "accounts:delete": own_page(),
+    "api:tokens": own_page(),
+    # A token id that is not the visitor's own is a 404 for them.
+    "api:revoke_token": Case(
+        kwargs=lambda w: {"token_id": w.token_id},
+        expect={ANON: LOGIN, STRANGER: NOT_FOUND, PARTNER: NOT_FOUND, OWNER: OK},
+    ),
+    "api:export": own_page(),
 }
 
 
@@ -135,7 +147,11 @@ def _url_names(patterns=None, namespace: str | None = None):
 
 
 def _ours(name: str) -> bool:
-    return not name.startswith(THIRD_PARTY_PREFIXES)
+    return not name.startswith((*THIRD_PARTY_PREFIXES, API_PREFIX))
+
+
+def _third_party(name: str) -> bool:
+    return name.startswith(THIRD_PARTY_PREFIXES)
 
 
 def test_every_url_is_in_the_table():
@@ -162,7 +178,12 @@ def world(dynamic_factory, leader, follower, now) -> World:
     signal = services.send_signal(leader, dynamic.pk, "yellow", now=now)
     forming = dynamic_factory(leader, partner=None)
     _invitation, token = services.create_invitation(leader, forming.pk, now=now)
-    return World(dynamic_id=dynamic.pk, signal_id=signal.pk, token=token)
+    api_token, _secret = api_services.create_token(
+        leader, name="Shortcut", scope="write", now=now
+    )
+    return World(
+        dynamic_id=dynamic.pk, signal_id=signal.pk, token=token, token_id=api_token.pk
+    )
 
 
 @pytest.mark.parametrize("visitor", VISITORS)
@@ -186,7 +207,7 @@ def _third_party_urls() -> list[str]:
     """Returns the third-party URLs that take no arguments."""
     urls = []
     for name in sorted(set(_url_names())):
-        if not _ours(name):
+        if _third_party(name):
             try:
                 urls.append(reverse(name))
             except NoReverseMatch:
