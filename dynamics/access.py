@@ -27,6 +27,14 @@ class Act(StrEnum):
     RESUME = "resume"
     GIVE_AFTERCARE = "give_aftercare"
     END = "end"
+    VIEW_AGREEMENT = "view_agreement"
+    PROPOSE_AGREEMENT = "propose_agreement"
+    EDIT_AGREEMENT = "edit_agreement"
+    SIGN_AGREEMENT = "sign_agreement"
+    COMMENT_AGREEMENT = "comment_agreement"
+    EDIT_SAFEWORDS = "edit_safewords"
+    IMPOSE = "impose"
+    EXPLORE = "explore"
 
 
 # Role rules only. Whether the dynamic's state allows an act is an invariant
@@ -41,9 +49,21 @@ RULES: dict[Act, Callable[[Membership], bool]] = {
     Act.RESUME: lambda m: True,
     Act.GIVE_AFTERCARE: lambda m: True,
     Act.END: lambda m: True,  # either partner may end it, at any time
+    Act.VIEW_AGREEMENT: lambda m: True,
+    Act.PROPOSE_AGREEMENT: lambda m: True,  # either partner may propose a draft
+    Act.EDIT_AGREEMENT: lambda m: True,  # both edit a draft; limits by their owner
+    Act.SIGN_AGREEMENT: lambda m: True,
+    Act.COMMENT_AGREEMENT: lambda m: True,
+    # Both may open them; the service lets the leader change only their own
+    # aftercare wishes, the follower everything, at any time.
+    Act.EDIT_SAFEWORDS: lambda m: True,
+    Act.IMPOSE: lambda m: m.is_leader,  # and only inside the agreement in force
+    Act.EXPLORE: lambda m: True,  # each answers privately; only matches are shared
 }
 
-MESSAGES: dict[Act, str] = {}
+MESSAGES: dict[Act, str] = {
+    Act.IMPOSE: "Only the leader holds authority in this dynamic.",
+}
 
 
 def membership_or_404(user: User | AnonymousUser, dynamic_id: int) -> Membership:

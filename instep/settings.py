@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "instep",
     "accounts",
     "dynamics",
+    "agreements",
     "ninja",  # only for its local copy of the API docs' assets (no CDN)
     "api",
 ]
@@ -86,6 +87,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "accounts.middleware.PreferencesMiddleware",
     "accounts.middleware.QuickLockMiddleware",
+    "agreements.middleware.PresenceMiddleware",
 ]
 
 ROOT_URLCONF = "instep.urls"

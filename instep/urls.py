@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.landing, name="landing"),
     path("health/", views.health, name="health"),
     path("", include("dynamics.urls")),
+    path("", include("agreements.urls")),
     path("me/", include("accounts.urls")),
     path("", include("api.urls")),
     path("accounts/", include("allauth.urls")),
