@@ -176,7 +176,7 @@ def _html(value: Any) -> SafeString:
     if isinstance(value, bool):
         return mark_safe("yes" if value else "no")
     if isinstance(value, datetime):
-        return format_html("{}", value.isoformat(timespec="minutes"))
+        return format_html("{}", value.strftime("%Y-%m-%d %H:%M %Z"))
     return format_html("{}", value)
 
 
