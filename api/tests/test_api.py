@@ -294,3 +294,21 @@ def test_schema_and_docs_are_served_without_a_cdn(client):
     assert docs.status_code == HTTPStatus.OK
     assert b"cdn" not in docs.content.lower()
     assert b"/static/ninja/swagger-ui-bundle" in docs.content
+
+
+def test_red_through_the_api_answers_in_a_fixed_number_of_queries(
+    api_client, dynamic, follower, now, django_assert_max_num_queries
+):
+    """Signals must answer fast: the count does not grow with history."""
+    from dynamics import services
+
+    for _ in range(20):
+        services.send_signal(follower, dynamic.pk, "yellow", now=now)
+    client = api_client(follower)
+    client.get(f"{API}/me")  # the token's first use marks it used once
+    with django_assert_max_num_queries(11):
+        response = post(
+            client, f"/dynamics/{dynamic.pk}/signals", {"kind": "red"},
+            **{"Idempotency-Key": "tap"},
+        )  # fmt: skip
+    assert response.status_code == HTTPStatus.CREATED

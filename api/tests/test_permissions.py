@@ -61,6 +61,7 @@ def own(status: int = OK, **kw) -> Case:
 
 TABLE: dict[str, Case] = {
     "read_me": own(),
+    "export_me": own(),
     "update_me": own(body=lambda w: {"display_name": "New name"}),
     "list_dynamics": own(),
     "create_dynamic": own(

@@ -249,3 +249,13 @@ def test_nothing_private_of_a_deleted_person_remains_anywhere(
     # The partner keeps what they own: their aftercare and the shared history.
     assert Aftercare.objects.filter(user=leader).exists()
     assert AuditEntry.objects.filter(dynamic=history, act="member_left").exists()
+
+
+def test_a_script_downloads_the_export_with_a_read_token(api_client, history, follower):
+    response = api_client(follower, "read").get("/api/v1/me/export")
+    assert response.status_code == HTTPStatus.OK
+    assert response["Content-Type"] == "application/zip"
+    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    assert json.loads(archive.read("account.json"))["account"]["email"] == (
+        follower.email
+    )
