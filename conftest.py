@@ -135,3 +135,19 @@ def pytest_configure(config):
     with open(settings.STATIC_ROOT / ".collect.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         call_command("collectstatic", "--noinput", verbosity=0)
+
+
+@pytest.fixture
+def api_client(now):
+    """Returns a test client that sends a new personal access token of ``user``."""
+    from api import services as api_services
+
+    def make(user: User | None, scope: str = "write") -> Client:
+        if user is None:
+            return Client()
+        _token, secret = api_services.create_token(
+            user, name="test", scope=scope, now=now
+        )
+        return Client(headers={"Authorization": f"Bearer {secret}"})
+
+    return make

@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "talk",
     "notify",
     "conduct",
+    "ninja",  # only for its local copy of the API docs' assets (no CDN)
+    "api",
 ]
 
 MIDDLEWARE = [

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("conduct.urls")),
     path("me/", include("accounts.urls")),
     path("", include("notify.urls")),
+    path("", include("api.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -27,6 +27,7 @@ from agreements.tests.world import (
     section_kwargs,
     version_kwargs,
 )
+from api import services as api_services
 from duties import services as duty_services
 from duties.tests.factories import task_spec
 from dynamics import services
@@ -51,6 +52,7 @@ class World:
     occurrence_id: int = 0
     plan_id: int = 0
     feed_token: str = ""
+    token_id: int = 0
 
 
 @dataclass(frozen=True)
@@ -106,6 +108,9 @@ def made(maker: Callable[[int], int]) -> Callable[[World], int]:
 # Third-party pages (allauth, admin) are checked for not failing; their own
 # projects test their access rules.
 THIRD_PARTY_PREFIXES = ("account_", "mfa_", "admin:")
+# The API's operations have their own table, built from its OpenAPI schema:
+# api/tests/test_permissions.py.
+API_PREFIX = "api:v1:"
 
 TABLE: dict[str, Case] = {
     "landing": public(OK, signed_in=HTTPStatus.FOUND),
@@ -321,6 +326,13 @@ TABLE: dict[str, Case] = {
     "conduct:withdraw_item": member_page(
         "post", SEE_OTHER, SEE_OTHER, kwargs=dynamic_and(item_id=lambda w: 999_999)
     ),
+    "api:tokens": own_page(),
+    # A token id that is not the visitor's own is a 404 for them.
+    "api:revoke_token": Case(
+        kwargs=lambda w: {"token_id": w.token_id},
+        expect={ANON: LOGIN, STRANGER: NOT_FOUND, PARTNER: NOT_FOUND, OWNER: OK},
+    ),
+    "api:export": own_page(),
 }
 
 
@@ -392,7 +404,11 @@ def _url_names(patterns=None, namespace: str | None = None):
 
 
 def _ours(name: str) -> bool:
-    return not name.startswith(THIRD_PARTY_PREFIXES)
+    return not name.startswith((*THIRD_PARTY_PREFIXES, API_PREFIX))
+
+
+def _third_party(name: str) -> bool:
+    return name.startswith(THIRD_PARTY_PREFIXES)
 
 
 def test_every_url_is_in_the_table():
@@ -433,6 +449,9 @@ def world(dynamic_factory, leader, follower, now) -> World:
         ends_at=now + timedelta(days=3),
         now=now,
     )
+    api_token, _secret = api_services.create_token(
+        leader, name="Shortcut", scope="write", now=now
+    )
     return World(
         dynamic_id=dynamic.pk,
         signal_id=signal.pk,
@@ -441,6 +460,7 @@ def world(dynamic_factory, leader, follower, now) -> World:
         occurrence_id=duty.occurrences.get().pk,
         plan_id=plan.pk,
         feed_token=duty_services.new_feed_token(follower, dynamic.pk, now=now),
+        token_id=api_token.pk,
     )
 
 
@@ -465,7 +485,7 @@ def _third_party_urls() -> list[str]:
     """Returns the third-party URLs that take no arguments."""
     urls = []
     for name in sorted(set(_url_names())):
-        if not _ours(name):
+        if _third_party(name):
             try:
                 urls.append(reverse(name))
             except NoReverseMatch:
