@@ -8,6 +8,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.middleware import LOCKED
 from dynamics import queries, services
 from dynamics.access import Act, require
 from dynamics.forms import AftercareForm, DynamicForm, InvitationForm, PauseForm
@@ -149,7 +150,9 @@ def signal(request: HttpRequest, dynamic_id: int, kind: str) -> HttpResponse:
 def red_everywhere(request: HttpRequest) -> HttpResponse:
     """Red from a page outside any dynamic, or from the lock screen: stops them all."""
     if services.send_red_everywhere(request.user, now=timezone.now()):
-        messages.warning(request, words_for(request.user.discreet)["red_sent"])
+        # Sent from the lock screen, the message must read as neutrally as it.
+        neutral = request.user.discreet or bool(request.session.get(LOCKED))
+        messages.warning(request, words_for(neutral)["red_sent"])
     target = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(target, allowed_hosts=None):
         target = reverse("dynamics:list")

@@ -109,6 +109,8 @@ TEMPLATES = [
     }
 ]
 
+FORM_RENDERER = "instep.forms.FormRenderer"
+
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{DATA_DIR / 'instep.sqlite3'}"),
