@@ -10,6 +10,11 @@ urlpatterns = [
     path("d/<int:dynamic_id>/duties/new/", views.new_duty, name="new_duty"),
     path("d/<int:dynamic_id>/duties/<int:duty_id>/", views.history, name="history"),
     path(
+        "d/<int:dynamic_id>/duties/<int:duty_id>/edit/",
+        views.edit_duty,
+        name="edit_duty",
+    ),
+    path(
         "d/<int:dynamic_id>/duties/<int:duty_id>/answer/", views.answer, name="answer"
     ),
     path(

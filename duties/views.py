@@ -153,6 +153,70 @@ def new_duty(request: HttpRequest, dynamic_id: int) -> HttpResponse:
     )
 
 
+def _initial(duty: Duty) -> dict:
+    """Returns the form's values for an existing duty, in the assignee's zone."""
+    tz = timezone.get_current_timezone()
+    return {
+        "kind": duty.kind,
+        "title": duty.title,
+        "instructions": duty.instructions,
+        "domain": duty.domain,
+        "assignee_role": Role.LEADER
+        if duty.assignee_id == duty.created_by_id
+        else Role.FOLLOWER,
+        "repeat": "custom",
+        "rule": duty.rule,
+        "at": duty.at,
+        "starts_on": duty.starts_on,
+        "window_minutes": int(duty.window.total_seconds() // 60),
+        "grace_minutes": int(duty.grace.total_seconds() // 60),
+        "due_at": duty.due_at and duty.due_at.astimezone(tz).replace(tzinfo=None),
+        "opens_at": duty.opens_at and duty.opens_at.astimezone(tz).replace(tzinfo=None),
+        "needs_note": duty.needs_note,
+        "needs_photo": duty.needs_photo,
+        "view_once": duty.view_once,
+        "reviewed": duty.reviewed,
+    }
+
+
+@forbidden_when_not_allowed
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit_duty(request: HttpRequest, dynamic_id: int, duty_id: int) -> HttpResponse:
+    me = require(request.user, dynamic_id, Act.ASSIGN_DUTY)
+    duty = Duty.objects.filter(dynamic_id=dynamic_id, pk=duty_id).first()
+    if duty is None:
+        raise Http404
+    form = DutyForm(
+        request.POST or None, domains=_domains(dynamic_id), initial=_initial(duty)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            duty = services.change_duty(
+                request.user, dynamic_id, duty_id, spec=form.spec(), now=timezone.now()
+            )
+        except Refused as refusal:
+            apply_refusal(form, refusal)
+        else:
+            if duty.pending_change:
+                messages.info(
+                    request,
+                    _(
+                        "Outside the delegated areas a change is a request: "
+                        "your partner may accept or decline it."
+                    ),
+                )
+            else:
+                messages.success(request, _("Changed."))
+            return redirect_see_other("duties:history", dynamic_id, duty_id)
+    return render(
+        request,
+        "duties/new_duty.html",
+        {"membership": me, "form": form, "duty": duty},
+        status=_status(form),
+    )
+
+
 def _occurrence(me, occurrence_id: int) -> Occurrence:
     occ = (
         Occurrence.objects.filter(dynamic_id=me.dynamic_id, pk=occurrence_id)

@@ -65,6 +65,18 @@ DISCREET_ACTS: dict[str, str] = {
     "signal_take_lead": "Asked for help",
     "aftercare_given": "Check-in",
     "member_left": "A member left",
+    # Duties (the duties app).
+    "duty_assigned": "Reminder added",
+    "duty_requested": "Reminder suggested",
+    "duty_change_requested": "Change suggested",
+    "duty_changed": "Reminder changed",
+    "duty_request_answered": "Suggestion answered",
+    "duty_retired": "Reminder removed",
+    "pause_planned": "Free time planned",
+    "pause_plan_cancelled": "Free time cancelled",
+    "occurrence_done": "Done",
+    "occurrence_approved": "Done",
+    "occurrence_returned": "Returned",
 }
 
 

@@ -159,6 +159,9 @@ TABLE: dict[str, Case] = {
         owner=SEE_OTHER,
         kwargs=dynamic_and(duty_id=lambda w: w.duty_id),
     ),
+    "duties:edit_duty": member_page(
+        partner=FORBIDDEN, kwargs=dynamic_and(duty_id=lambda w: w.duty_id)
+    ),
     "duties:retire": member_page(
         partner=FORBIDDEN, kwargs=dynamic_and(duty_id=lambda w: w.duty_id)
     ),

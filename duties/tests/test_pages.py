@@ -303,3 +303,33 @@ def test_pages_answer_in_a_fixed_number_of_queries_on_a_year_of_history(
         after = _queries(clients[user], url)
         assert after == before, f"{url}: {before} queries before, {after} after"
         assert after <= 20, url
+
+
+def test_leader_changes_a_ritual_time_and_the_schedule_moves(
+    agreement, dynamic, leader, client_for, frozen
+):
+    duty = services.create_duty(leader, dynamic.pk, spec=ritual_spec(), now=frozen)
+    client = client_for(leader)
+    form = client.get(_url("edit_duty", dynamic.pk, duty.pk))
+    assert form.status_code == HTTPStatus.OK
+    assert 'value="FREQ=DAILY"' in form.content.decode()
+    response = client.post(
+        _url("edit_duty", dynamic.pk, duty.pk),
+        {
+            "kind": "ritual",
+            "title": "Morning greeting",
+            "domain": "household",
+            "assignee_role": "follower",
+            "repeat": "custom",
+            "rule": "FREQ=DAILY",
+            "at": "08:15",
+            "starts_on": "2026-01-01",
+            "window_minutes": "60",
+            "grace_minutes": "0",
+        },
+    )
+    assert response.status_code == HTTPStatus.SEE_OTHER
+    times = {
+        (d.hour, d.minute) for d in duty.occurrences.values_list("due_at", flat=True)
+    }
+    assert times == {(8, 15)}
