@@ -6,9 +6,8 @@ from datetime import date, datetime, timedelta
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Max, Q
 
-from agreements.authority import local_date
+from agreements.authority import consequence_menu, local_date
 from agreements.models import Consequence
-from agreements.services import version_in_force
 from conduct import care
 from conduct.models import Apology, Incident, MakeItRight
 from dynamics.models import Dynamic, Membership, Role
@@ -126,8 +125,7 @@ def incident_detail(
     items: list[MakeItRight] = []
     block = None
     if me.is_leader and open_ and not incident.is_leaders:
-        version = version_in_force(dynamic.pk, now)
-        menu = list(version.consequence_set.all()) if version else []
+        menu = consequence_menu(dynamic.pk, now)
         corrections = [c for c in menu if c.kind == Consequence.Kind.CORRECTION]
         rewards = [c for c in menu if c.kind == Consequence.Kind.REWARD]
         if slip:  # the follower's slip: the limits of care speak for them

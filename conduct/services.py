@@ -282,16 +282,16 @@ def apologise(
 
 
 def _menu_item(dynamic_id: int, item_id: int | None, kind: str, now: datetime):
-    version = version_in_force(dynamic_id, now)
-    if version is None:
+    menu = authority.consequence_menu(dynamic_id, now)
+    if not menu:
         raise Refused(
             _(
-                "No signed agreement is in force, so there is no agreed menu to "
-                "choose from. Forgive instead, or sign an agreement together."
+                "No signed agreement with a menu is in force, so there is nothing "
+                "agreed to choose from. Forgive instead, or agree on a menu together."
             ),
             code="no_menu",
         )
-    item = Consequence.objects.filter(version=version, kind=kind, pk=item_id).first()
+    item = next((c for c in menu if c.pk == item_id and c.kind == kind), None)
     if item is None:
         raise Refused(
             _("Choose a correction from the menu of the agreement in force.")

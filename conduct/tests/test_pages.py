@@ -189,3 +189,44 @@ def test_discreet_list_shows_no_rule_words(dynamic, leader, follower, client_for
     )
     assert "Broken rule" not in page and "Incidents" not in page
     assert "Off track" in page
+
+
+def test_incident_of_another_dynamic_is_not_found(
+    dynamic, dynamic_factory, leader, follower, client_for, now
+):
+    other = dynamic_factory()
+    elsewhere = services.record_slip_from_occurrence(
+        dynamic_id=other.pk,
+        occurrence_key="x",
+        assignee_id=other.members.get(role="follower").user_id,
+        title="Not yours",
+        due_at=now - timedelta(hours=1),
+        kind="late",
+        now=now,
+    )
+    url = reverse("conduct:incident", args=[dynamic.pk, elsewhere.pk])
+    assert client_for(leader).get(url).status_code == HTTPStatus.NOT_FOUND
+    forgive = reverse("conduct:forgive", args=[dynamic.pk, elsewhere.pk])
+    response = client_for(leader).post(forgive, {"word": "ok"})
+    assert response.status_code == HTTPStatus.NOT_FOUND
+    assert Incident.objects.get(pk=elsewhere.pk).state == "open"
+
+
+def test_praise_page_lets_the_leader_reward_from_the_menu(
+    dynamic, leader, follower, menu, client_for, now
+):
+    praise = services.report_incident(
+        leader, dynamic.pk, source="praise", about="partner", title="Calm", now=now
+    )
+    page = (
+        client_for(leader)
+        .get(reverse("conduct:incident", args=[dynamic.pk, praise.pk]))
+        .content.decode()
+    )
+    assert "Breakfast in bed" in page and "Early night" not in page
+    response = client_for(leader).post(
+        reverse("conduct:give_reward", args=[dynamic.pk, praise.pk]),
+        {"consequence": menu["Breakfast in bed"].pk, "word": "Well done"},
+    )
+    assert response.status_code == HTTPStatus.SEE_OTHER
+    assert Incident.objects.get(pk=praise.pk).resolution == "reward"

@@ -108,7 +108,7 @@ def test_correction_from_a_superseded_version_is_refused(
 
 
 def test_correction_without_a_signed_agreement_is_refused(leader, reflected_slip, now):
-    with pytest.raises(Refused, match="No signed agreement is in force") as e:
+    with pytest.raises(Refused, match="No signed agreement with a menu") as e:
         _give(leader, reflected_slip, None, now)
     assert e.value.code == "no_menu"
 
