@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "accounts",
     "dynamics",
     "agreements",
+    "duties",
     "ninja",  # only for its local copy of the API docs' assets (no CDN)
     "api",
 ]
