@@ -147,12 +147,13 @@ def _at(value: str | None):
 
 def import_dynamics(context: ImportContext, parts: list[ArchivePart]) -> None:
     """Recreates each dynamic once, joining the archives of both partners."""
-    groups: dict[str, list[tuple[User, dict]]] = defaultdict(list)
+    groups: dict[tuple[str, int], list[tuple[User, dict]]] = defaultdict(list)
     for part in parts:
         for d in part.data["dynamics"]:
-            groups[f"{part.manifest['source']}#{d['id']}"].append((part.person, d))
-    for entries in groups.values():
-        _import_dynamic(context, entries)
+            groups[(part.manifest["source"], d["id"])].append((part.person, d))
+    # In their original order, so that lists ordered by id read the same.
+    for key in sorted(groups):
+        _import_dynamic(context, groups[key])
 
 
 def _import_dynamic(context: ImportContext, entries: list[tuple[User, dict]]) -> None:

@@ -117,7 +117,7 @@ def _database_snapshot() -> dict[str, list]:
 def test_every_persons_export_imports_into_a_fresh_instance_unchanged(
     history, now, tmp_path
 ):
-    people = list(User.objects.all())
+    people = list(User.objects.order_by("pk"))
     assert len(people) == 3  # leader, follower, the follower's former partner
     before = {u.email: _roundtrip_json(u, now) for u in people}
     snapshot = _database_snapshot()
