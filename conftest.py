@@ -1,5 +1,6 @@
 """Shared fixtures: the three personas, dynamic factories and the browser."""
 
+import fcntl
 import os
 from datetime import UTC, datetime
 
@@ -124,7 +125,13 @@ def pytest_configure(config):
     if hasattr(config, "workerinput"):
         return
     import django
+    from django.conf import settings
     from django.core.management import call_command
 
     django.setup()
-    call_command("collectstatic", "--noinput", verbosity=0)
+    # Two runs from the same checkout (SQLite and PostgreSQL side by side) share
+    # STATIC_ROOT: take turns.
+    settings.STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+    with open(settings.STATIC_ROOT / ".collect.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        call_command("collectstatic", "--noinput", verbosity=0)

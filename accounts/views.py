@@ -11,7 +11,7 @@ from accounts import services
 from accounts.forms import DeleteAccountForm, PinForm, ProfileForm, UnlockForm
 from accounts.middleware import LAST_SEEN, LOCKED
 from instep.errors import Refused
-from instep.http import apply_refusal, redirect_see_other
+from instep.http import apply_refusal, form_status, redirect_see_other
 from instep.wording import words_for
 
 UNLOCK_FAILURES = "instep_unlock_failures"
@@ -25,7 +25,7 @@ def profile(request: HttpRequest) -> HttpResponse:
         form.save()
         messages.success(request, _("Your settings are saved."))
         return redirect_see_other("accounts:profile")
-    status = 400 if form.is_bound else 200
+    status = form_status(form)
     return render(request, "accounts/profile.html", {"form": form}, status=status)
 
 
@@ -46,7 +46,7 @@ def pin(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("Your PIN is set. Tap “Lock” to try it."))
                 return redirect_see_other("accounts:profile")
-    status = 400 if form.is_bound and form.errors else 200
+    status = form_status(form)
     return render(request, "accounts/pin.html", {"form": form}, status=status)
 
 
@@ -74,7 +74,7 @@ def lock(request: HttpRequest) -> HttpResponse:
             return redirect_see_other("account_login")
         request.session[UNLOCK_FAILURES] = failures
         form.add_error("pin", _("That PIN is not right."))
-    status = 400 if form.is_bound else 200
+    status = form_status(form)
     # The lock screen always speaks neutrally: anyone may be holding the phone.
     return render(
         request,
@@ -109,5 +109,5 @@ def delete(request: HttpRequest) -> HttpResponse:
             logout(request)
             messages.info(request, _("Your account is deleted. Take good care."))
             return redirect_see_other("landing")
-    status = 400 if form.is_bound else 200
+    status = form_status(form)
     return render(request, "accounts/delete.html", {"form": form}, status=status)

@@ -37,6 +37,14 @@ class Act(StrEnum):
     ANSWER_REQUEST = "answer_request"
     WRITE_JOURNAL = "write_journal"
     HOLD_REVIEW = "hold_review"
+    VIEW_AGREEMENT = "view_agreement"
+    PROPOSE_AGREEMENT = "propose_agreement"
+    EDIT_AGREEMENT = "edit_agreement"
+    SIGN_AGREEMENT = "sign_agreement"
+    COMMENT_AGREEMENT = "comment_agreement"
+    EDIT_SAFEWORDS = "edit_safewords"
+    IMPOSE = "impose"
+    EXPLORE = "explore"
 
 
 # Role rules only. Whether the dynamic's state allows an act is an invariant
@@ -60,6 +68,16 @@ RULES: dict[Act, Callable[[Membership], bool]] = {
     Act.ANSWER_REQUEST: lambda m: m.is_follower,  # accepts or declines those
     Act.WRITE_JOURNAL: lambda m: True,
     Act.HOLD_REVIEW: lambda m: True,
+    Act.VIEW_AGREEMENT: lambda m: True,
+    Act.PROPOSE_AGREEMENT: lambda m: True,  # either partner may propose a draft
+    Act.EDIT_AGREEMENT: lambda m: True,  # both edit a draft; limits by their owner
+    Act.SIGN_AGREEMENT: lambda m: True,
+    Act.COMMENT_AGREEMENT: lambda m: True,
+    # Both may open them; the service lets the leader change only their own
+    # aftercare wishes, the follower everything, at any time.
+    Act.EDIT_SAFEWORDS: lambda m: True,
+    Act.IMPOSE: lambda m: m.is_leader,  # and only inside the agreement in force
+    Act.EXPLORE: lambda m: True,  # each answers privately; only matches are shared
 }
 
 MESSAGES: dict[Act, str] = {
@@ -70,6 +88,7 @@ MESSAGES: dict[Act, str] = {
         "This request is your partner's to accept or decline."
     ),
     Act.ASK_REQUEST: gettext_lazy("Only the leader asks requests of this kind."),
+    Act.IMPOSE: "Only the leader holds authority in this dynamic.",
 }
 
 

@@ -71,7 +71,7 @@ def dynamic_home(me: Membership) -> DynamicHome:
         partner_signals=signals,
         recent_audit=audit,
         open_invitation=dynamic.state == Dynamic.State.FORMING
-        and any(True for _ in dynamic.invitations.filter(used_at__isnull=True)[:1]),
+        and dynamic.invitations.filter(used_at__isnull=True).exists(),
     )
 
 

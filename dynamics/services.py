@@ -273,6 +273,22 @@ def send_signal(actor: User, dynamic_id: int, kind: str, *, now: datetime) -> Si
     return signal
 
 
+def send_red_everywhere(actor: User, *, now: datetime) -> list[Signal]:
+    """Sends red in every dynamic of the person that has not ended: stop everything.
+
+    Each dynamic stops in its own transaction, so one failing never holds
+    back the others.
+    """
+    dynamic_ids = (
+        Membership.objects.filter(user=actor)
+        .exclude(dynamic__state=State.ENDED)
+        .values_list("dynamic_id", flat=True)
+    )
+    return [
+        send_signal(actor, dynamic_id, "red", now=now) for dynamic_id in dynamic_ids
+    ]
+
+
 @transaction.atomic
 def acknowledge_signal(
     actor: User, dynamic_id: int, signal_id: int, *, now: datetime

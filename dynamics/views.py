@@ -4,15 +4,22 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.middleware import LOCKED
 from dynamics import queries, services
 from dynamics.access import Act, require
 from dynamics.forms import AftercareForm, DynamicForm, InvitationForm, PauseForm
 from dynamics.models import Signal
 from instep.errors import Refused
-from instep.http import apply_refusal, redirect_see_other, refusal_redirect
+from instep.http import (
+    apply_refusal,
+    form_status,
+    redirect_see_other,
+    refusal_redirect,
+)
 from instep.wording import words_for
 
 
@@ -38,7 +45,9 @@ def create(request: HttpRequest) -> HttpResponse:
             apply_refusal(form, refusal)
         else:
             return redirect_see_other("dynamics:invite", dynamic.pk)
-    return render(request, "dynamics/create.html", {"form": form}, status=_status(form))
+    return render(
+        request, "dynamics/create.html", {"form": form}, status=form_status(form)
+    )
 
 
 @login_required
@@ -82,7 +91,7 @@ def invite(request: HttpRequest, dynamic_id: int) -> HttpResponse:
         request,
         "dynamics/invite.html",
         {"membership": me, "form": form, "link": link},
-        status=_status(form),
+        status=form_status(form),
     )
 
 
@@ -140,16 +149,12 @@ def signal(request: HttpRequest, dynamic_id: int, kind: str) -> HttpResponse:
 @require_POST
 def red_everywhere(request: HttpRequest) -> HttpResponse:
     """Red from a page outside any dynamic, or from the lock screen: stops them all."""
-    now = timezone.now()
-    sent = 0
-    for membership in queries.memberships_of(request.user):
-        if not membership.dynamic.is_ended:
-            services.send_signal(request.user, membership.dynamic_id, "red", now=now)
-            sent += 1
-    if sent:
-        messages.warning(request, words_for(request.user.discreet)["red_sent"])
-    target = request.POST.get("next") or reverse("dynamics:list")
-    if not target.startswith("/") or target.startswith("//"):
+    if services.send_red_everywhere(request.user, now=timezone.now()):
+        # Sent from the lock screen, the message must read as neutrally as it.
+        neutral = request.user.discreet or bool(request.session.get(LOCKED))
+        messages.warning(request, words_for(neutral)["red_sent"])
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts=None):
         target = reverse("dynamics:list")
     return redirect_see_other(target)
 
@@ -195,7 +200,7 @@ def pause(request: HttpRequest, dynamic_id: int) -> HttpResponse:
         request,
         "dynamics/pause.html",
         {"membership": me, "form": form},
-        status=_status(form),
+        status=form_status(form),
     )
 
 
@@ -229,7 +234,7 @@ def aftercare(request: HttpRequest, dynamic_id: int) -> HttpResponse:
         request,
         "dynamics/aftercare.html",
         {"membership": me, "home": home_data, "form": form},
-        status=_status(form),
+        status=form_status(form),
     )
 
 
@@ -252,7 +257,3 @@ def audit(request: HttpRequest, dynamic_id: int) -> HttpResponse:
     me = require(request.user, dynamic_id, Act.VIEW_AUDIT)
     page = queries.audit_page(me.dynamic, request.GET.get("page"))
     return render(request, "dynamics/audit.html", {"membership": me, "page": page})
-
-
-def _status(form) -> int:
-    return 400 if form.is_bound and form.errors else 200

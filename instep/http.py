@@ -1,6 +1,7 @@
 """Turning refusals into responses a person can act on."""
 
 from django.contrib import messages
+from django.forms import Form
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import resolve_url
 
@@ -22,7 +23,12 @@ def refusal_redirect(
     return redirect_see_other(to, *args)
 
 
-def apply_refusal(form, refusal: Refused) -> None:
+def form_status(form: Form) -> int:
+    """Returns 400 for a submitted form with errors, so tools and tests can tell."""
+    return 400 if form.is_bound and form.errors else 200
+
+
+def apply_refusal(form: Form, refusal: Refused) -> None:
     """Puts the refusal on the form field it concerns, or on the form."""
     field = refusal.field if refusal.field in form.fields else None
     form.add_error(field, refusal.message)

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "accounts",
     "dynamics",
     "talk",
+    "agreements",
 ]
 
 MIDDLEWARE = [
@@ -85,6 +86,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "accounts.middleware.PreferencesMiddleware",
     "accounts.middleware.QuickLockMiddleware",
+    "agreements.middleware.PresenceMiddleware",
 ]
 
 ROOT_URLCONF = "instep.urls"
@@ -106,6 +108,8 @@ TEMPLATES = [
         },
     }
 ]
+
+FORM_RENDERER = "instep.forms.FormRenderer"
 
 DATABASES = {
     "default": dj_database_url.parse(

@@ -8,6 +8,7 @@ urlpatterns = [
     path("health/", views.health, name="health"),
     path("", include("dynamics.urls")),
     path("", include("talk.urls")),
+    path("", include("agreements.urls")),
     path("me/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

@@ -48,3 +48,26 @@ DISCREET: dict[str, str] = {
 
 def words_for(discreet: bool) -> dict[str, str]:
     return DISCREET if discreet else PLAIN
+
+
+# Audit entries keep their plain summary; in discreet mode they read as these
+# neutral lines instead (an act missing here reads as "Activity").
+DISCREET_ACTS: dict[str, str] = {
+    "dynamic_created": "Space created",
+    "invitation_created": "Invitation made",
+    "invitation_accepted": "Invitation accepted",
+    "invitation_declined": "Invitation declined",
+    "dynamic_paused": "Paused",
+    "dynamic_resumed": "Resumed",
+    "dynamic_ended": "Ended",
+    "signal_red": "Stop",
+    "signal_yellow": "Slow down",
+    "signal_take_lead": "Asked for help",
+    "aftercare_given": "Check-in",
+    "member_left": "A member left",
+}
+
+
+def audit_line(act: str, summary: str, *, discreet: bool) -> str:
+    """Returns how an audit entry reads on screen."""
+    return DISCREET_ACTS.get(act, "Activity") if discreet else summary

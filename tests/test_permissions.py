@@ -20,6 +20,12 @@ from django.urls import (
     reverse,
 )
 
+from agreements.tests.world import (
+    idea_kwargs,
+    item_kwargs,
+    section_kwargs,
+    version_kwargs,
+)
 from dynamics import services
 from talk.tests import factories as talk
 
@@ -198,6 +204,38 @@ TABLE: dict[str, Case] = {
         partner=SEE_OTHER,
         owner=SEE_OTHER,
         kwargs=dynamic_and(note_id=made(talk.change_note)),
+    ),
+    # The agreement: version pages name the dynamic's draft (made by the leader).
+    "agreements:show_agreement": member_page(),
+    "agreements:propose_draft": member_page("post", partner=SEE_OTHER, owner=SEE_OTHER),
+    "agreements:show_history": member_page(),
+    "agreements:compare_versions": member_page(),
+    "agreements:edit_safewords": member_page(),
+    "agreements:show_version": member_page(kwargs=version_kwargs),
+    "agreements:edit_version": member_page(kwargs=version_kwargs),
+    "agreements:print_version": member_page(kwargs=version_kwargs),
+    "agreements:sign_version": member_page(
+        "post", partner=SEE_OTHER, owner=SEE_OTHER, kwargs=version_kwargs
+    ),
+    "agreements:discard_draft": member_page(
+        "post", partner=SEE_OTHER, owner=SEE_OTHER, kwargs=version_kwargs
+    ),
+    "agreements:add_comment": member_page(
+        "post", partner=SEE_OTHER, owner=SEE_OTHER, kwargs=version_kwargs
+    ),
+    "agreements:add_item": member_page(kwargs=section_kwargs),
+    "agreements:change_item": member_page(kwargs=item_kwargs),
+    "agreements:remove_item": member_page(
+        "post", partner=SEE_OTHER, owner=SEE_OTHER, kwargs=item_kwargs
+    ),
+    # The exploration list: each partner's own answers, the shared matches.
+    "agreements:show_exploration": member_page(),
+    "agreements:show_matches": member_page(),
+    "agreements:add_idea": member_page(),
+    "agreements:answer_idea": member_page(kwargs=idea_kwargs),
+    # Nobody answered "hard limit" here: the refusal comes back as a message.
+    "agreements:propose_limit": member_page(
+        "post", partner=SEE_OTHER, owner=SEE_OTHER, kwargs=idea_kwargs
     ),
 }
 

@@ -57,3 +57,9 @@ def test_two_factor_setup_is_offered(follower, client_for):
     response = client_for(follower).get(reverse("mfa_index"))
     assert response.status_code == HTTPStatus.OK
     assert b"Authenticator App" in response.content
+
+
+def test_labels_read_as_plain_text_without_a_colon(follower, client_for):
+    page = client_for(follower).get(reverse("accounts:profile")).content
+    assert b'<label for="id_discreet">Discreet mode</label>' in page
+    assert b"Discreet mode:" not in page

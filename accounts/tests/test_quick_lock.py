@@ -112,3 +112,13 @@ def test_alert_polling_does_not_keep_the_app_awake(dynamic, follower, client_for
 def test_without_a_pin_lock_now_asks_for_one(follower, client_for):
     response = client_for(follower).post(reverse("accounts:lock_now"))
     assert response.url == reverse("accounts:pin")
+
+
+def test_red_from_the_lock_screen_confirms_in_neutral_words(locked_client):
+    response = locked_client.post(
+        reverse("dynamics:red_everywhere"),
+        {"next": reverse("accounts:lock")},
+        follow=True,
+    )
+    assert b"Stopped. The other person has been told." in response.content
+    assert b"Red signal sent" not in response.content

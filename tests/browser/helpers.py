@@ -24,7 +24,11 @@ def shot(page: Page, step: str, *, full_page: bool = True) -> Path:
     """Saves a screenshot of the page as var/screenshots/<step>.png."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{step}.png"
-    page.screenshot(path=str(path), full_page=full_page)
+    if full_page:
+        # A reload keeps the scroll position; the sticky header would then
+        # land in the middle of a full-page picture.
+        page.evaluate("() => window.scrollTo(0, 0)")
+    page.screenshot(path=str(path), full_page=full_page, animations="disabled")
     return path
 
 
@@ -46,6 +50,18 @@ def assert_no_horizontal_overflow(page: Page) -> None:
     )
     assert widths[0] <= widths[1], (
         f"page is {widths[0]}px wide on a {widths[1]}px screen"
+    )
+
+
+def small_tap_targets(page: Page, selector: str, *, least: int = 44) -> list[str]:
+    """Returns the visible controls matching ``selector`` that are under 44px high."""
+    return page.evaluate(
+        """([selector, least]) => [...document.querySelectorAll(selector)]
+            .filter((el) => el.offsetParent !== null)
+            .filter((el) => el.getBoundingClientRect().height < least)
+            .map((el) => el.textContent.trim()
+                + ` (${el.getBoundingClientRect().height}px)`)""",
+        [selector, least],
     )
 
 

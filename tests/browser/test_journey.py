@@ -24,6 +24,7 @@ from tests.browser.helpers import (
     shot,
     sign_in,
     sign_up,
+    small_tap_targets,
 )
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -124,6 +125,7 @@ def test_couple_pairs_pulls_red_checks_in_and_resumes(
     shot(page, "15-home-leader-desktop", full_page=False)
     page.set_viewport_size(NARROW_PHONE)
     assert_no_horizontal_overflow(page)
+    assert small_tap_targets(page, ".bar a, .bar button, .button, button.signal") == []
     shot(page, "16-home-leader-360", full_page=False)
     page.set_viewport_size(PHONE)
 
@@ -189,6 +191,9 @@ def test_quick_lock_hides_everything_but_stop(
     expect(page.get_by_text("Mistress").first).to_be_visible()
     page.set_viewport_size(NARROW_PHONE)
     assert_no_horizontal_overflow(page)
+    assert small_tap_targets(page, ".bar a, .bar button") == []
+    header = page.locator(".bar").bounding_box()
+    assert header["height"] < 70, "the header wraps onto a second line"
     shot(page, "33-header-with-lock-360", full_page=False)
     page.set_viewport_size(PHONE)
 

@@ -28,6 +28,16 @@
     });
   });
 
+  // Share buttons: the phone's own share sheet, where there is one.
+  document.querySelectorAll("[data-share]").forEach(function (button) {
+    var field = document.querySelector(button.dataset.share);
+    if (!field || !navigator.share) return;
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      navigator.share({ url: field.value }).catch(function () {});
+    });
+  });
+
   // Quick lock: hide the page after the chosen idle time, even without a request.
   var body = document.body;
   var seconds = parseInt(body.dataset.lockAfter || "0", 10);
