@@ -10,7 +10,9 @@ from enum import StrEnum
 
 from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from dynamics.models import Membership
@@ -108,12 +110,24 @@ RULES: dict[Act, Callable[[Membership], bool]] = {
     Act.AGREE_MAKE_IT_RIGHT: lambda m: True,
 }
 
-MESSAGES: dict[Act, str] = {
-    Act.IMPOSE: "Only the leader holds authority in this dynamic.",
-    Act.ASSIGN_DUTY: "Only the leader assigns duties; ask for one in a talk.",
-    Act.ANSWER_DUTY_REQUEST: "Only the follower answers a request.",
-    Act.REVIEW_DUTY: "Only the leader reviews duties.",
-    Act.GIVE_REWARD: "Rewards from the agreed menu are the leader's to give.",
+# Lazy: this module is imported before any language is active.
+MESSAGES: dict[Act, str | Promise] = {
+    Act.IMPOSE: gettext_lazy("Only the leader holds authority in this dynamic."),
+    Act.ASSIGN_DUTY: gettext_lazy(
+        "Only the leader assigns duties; ask for one in a talk."
+    ),
+    Act.ANSWER_DUTY_REQUEST: gettext_lazy("Only the follower answers a request."),
+    Act.REVIEW_DUTY: gettext_lazy("Only the leader reviews duties."),
+    Act.GIVE_REWARD: gettext_lazy(
+        "Rewards from the agreed menu are the leader's to give."
+    ),
+    Act.DECIDE_MATTER: gettext_lazy(
+        "The leader decides, after you have both discussed it."
+    ),
+    Act.ANSWER_REQUEST: gettext_lazy(
+        "This request is your partner's to accept or decline."
+    ),
+    Act.ASK_REQUEST: gettext_lazy("Only the leader asks requests of this kind."),
 }
 
 

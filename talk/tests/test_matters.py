@@ -232,6 +232,7 @@ def test_decisions_log_queries_do_not_grow_with_history(
     url = reverse("talk:decision_log", args=[dynamic.pk])
     for n in range(30):
         _decide(leader, follower, dynamic, now, f"Matter {n}", "why", comment="hm")
+    client.get(url)  # the first visit of a day records presence
     with django_assert_max_num_queries(12):
         assert client.get(url, {"q": "matter"}).status_code == HTTPStatus.OK
 
@@ -252,6 +253,7 @@ def test_matter_pages_queries_do_not_grow_with_history(
         reverse("talk:matter_list", args=[dynamic.pk]),
         reverse("talk:matter_detail", args=[dynamic.pk, matter.pk]),
     ):
+        client.get(url)  # the first visit of a day records presence
         with django_assert_max_num_queries(11):
             assert client.get(url).status_code == HTTPStatus.OK
 
