@@ -87,7 +87,7 @@ def test_sigkilled_worker_loses_nothing_and_duplicates_only_its_row_in_flight(
 
     workers = {"a": _worker("worker-a"), "b": _worker("worker-b")}
     try:
-        json_receiver.wait_for(REMINDERS // 3, timeout=120)
+        json_receiver.wait_for(REMINDERS // 3, timeout=300)
         workers["a"].send_signal(signal.SIGKILL)
         workers["a"].wait()
         in_flight = set(
@@ -104,7 +104,7 @@ def test_sigkilled_worker_loses_nothing_and_duplicates_only_its_row_in_flight(
             )
             return not ready and not running.exists()
 
-        _until(only_dead_rows_left, timeout=180, what="the live workers to finish")
+        _until(only_dead_rows_left, timeout=600, what="the live workers to finish")
         stuck = list(
             Outbox.objects.filter(state="sending").values_list("pk", flat=True)
         )
@@ -119,7 +119,7 @@ def test_sigkilled_worker_loses_nothing_and_duplicates_only_its_row_in_flight(
         assert delivery.sweep(now=timezone.now()) == len(stuck)
         _until(
             lambda: Outbox.objects.filter(state="sent").count() == REMINDERS,
-            timeout=60,
+            timeout=120,
             what="every row to be sent",
         )
     finally:

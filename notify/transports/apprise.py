@@ -33,7 +33,8 @@ class AppriseTransport(Transport):
         except crypto.Unreadable as e:
             raise TransportError(str(e), permanent=True) from e
         scheme = url.partition("://")[0].lower()
-        sender = apprise.Apprise()
+        # One URL per channel: sending in this thread avoids Apprise's thread pool.
+        sender = apprise.Apprise(asset=apprise.AppriseAsset(async_mode=False))
         if scheme in LOCAL_SCHEMES or not sender.add(url):
             raise TransportError(
                 "Apprise cannot use this URL (any more). Add it again.", permanent=True
