@@ -19,11 +19,11 @@ $(BIN)/.installed: pyproject.toml requirements.lock
 var:
 	mkdir -p var
 
-# Web server and task worker together; Ctrl-C stops both.
+# Web server and task worker together; Ctrl-C stops both. schedule_periodic starts
+# the one periodic tick (minute jobs, reminders, the hourly duties run).
 run: $(BIN)/.installed var
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py createcachetable
-	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py materialise_occurrences --schedule
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(BIN)/python manage.py schedule_periodic
 	@echo "Instep is starting at http://127.0.0.1:8000 (Ctrl-C stops it)"

@@ -4,3 +4,7 @@ from django.apps import AppConfig
 class NotifyConfig(AppConfig):
     name = "notify"
     verbose_name = "Notifications"
+
+    def ready(self) -> None:
+        # Registers the other apps' periodic jobs with the tick.
+        from notify import reminders  # noqa: F401

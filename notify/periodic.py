@@ -1,9 +1,11 @@
-"""Jobs that run every minute from the ``tick`` task.
+"""Jobs that run every minute (or every hour) from the ``tick`` task.
 
-Another app registers a job with ``@every_minute`` in a module its AppConfig
-imports in ``ready()``. A job takes ``now``, must be idempotent (use
-``notify.events.notify`` dedupe keys) and should catch up on what it missed:
-after a worker outage, the first tick runs with the current time.
+This is Instep's one way to schedule periodic work. A job registers with
+``@every_minute`` or ``@every_hour`` in a module an AppConfig imports in
+``ready()`` (``notify.reminders`` holds the jobs of the other apps). A job
+takes ``now``, must be idempotent (use ``notify.events.notify`` dedupe keys)
+and should catch up on what it missed: after a worker outage, the first tick
+runs with the current time.
 """
 
 import logging
@@ -19,6 +21,32 @@ JOBS: list[Job] = []
 def every_minute(job: Job) -> Job:
     if job not in JOBS:
         JOBS.append(job)
+    return job
+
+
+def every_hour(job: Job) -> Job:
+    """Registers ``job`` to run once per clock hour, in the first tick of the hour
+    that reaches it (so a tick missed at :00 is made up at :01, not skipped)."""
+
+    def hourly(now: datetime) -> object:
+        from django.db import IntegrityError, transaction
+
+        from notify.models import PeriodicSlot
+
+        hour = now.replace(minute=0, second=0, microsecond=0)
+        try:
+            with transaction.atomic():
+                PeriodicSlot.objects.create(
+                    name=f"hour:{job.__name__}"[:40], slot=hour, ran_at=now
+                )
+        except IntegrityError:
+            return None
+        return job(now)
+
+    hourly.__name__ = f"hourly_{job.__name__}"
+    hourly.__wrapped__ = job  # type: ignore[attr-defined]
+    if not any(getattr(j, "__wrapped__", None) is job for j in JOBS):
+        JOBS.append(hourly)
     return job
 
 

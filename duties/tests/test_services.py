@@ -8,11 +8,12 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
-from duties import services, tasks
+from duties import services
 from duties.models import Duty, Occurrence
 from duties.tests.factories import ritual_spec, task_spec
 from dynamics.models import AuditEntry, Dynamic
 from instep.errors import NotAllowed, Refused
+from notify import reminders
 
 H = timedelta(hours=1)
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
@@ -130,7 +131,9 @@ def test_materialising_twice_creates_nothing_twice(agreement, dynamic, leader, n
     assert len(dues) == len(set(dues)) == 15
 
 
-def test_command_and_task_materialise_the_same_way(agreement, dynamic, leader, now):
+def test_command_and_hourly_job_materialise_the_same_way(
+    agreement, dynamic, leader, now
+):
     import time_machine
 
     with time_machine.travel(now, tick=False):
@@ -138,7 +141,7 @@ def test_command_and_task_materialise_the_same_way(agreement, dynamic, leader, n
         duty.occurrences.all().delete()
         call_command("materialise_occurrences", stdout=StringIO())
         assert duty.occurrences.count() == 14
-        assert tasks.materialise_occurrences.call() == 0
+        assert reminders.materialise_occurrences(now) == 0
         call_command("materialise_occurrences", stdout=StringIO())
     assert duty.occurrences.count() == 14
 
