@@ -29,6 +29,7 @@ KINDS: dict[str, tuple[str, ...]] = {
     "checkin_prompt": (),
     "weekly_review": (),
     "agreement_review": ("review_at",),
+    "leader_absent": ("seen_at",),
 }
 
 

@@ -7,18 +7,22 @@ nobody anything twice. Each scan looks back a bounded window (``CATCH_UP``)
 so a worker outage is made up for without replaying old history.
 """
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.db.models import DateTimeField, ExpressionWrapper, F
 
 from accounts.models import User
+from agreements import queries as agreement_queries
 from duties import services as duty_services
 from duties.models import Duty, Occurrence
 from dynamics.models import Dynamic, Membership, Role
 from notify.events import notify
 from notify.models import Preferences
 from notify.periodic import every_hour, every_minute
+from talk import queries as talk_queries
+from talk.models import Matter, WeeklyReview
 
 # How far back a scan looks for something it should have announced: a worker
 # down for longer misses the stale reminders rather than sending them late.
@@ -149,3 +153,163 @@ def _send(
             now=now,
         )
     return 1 if made else 0
+
+
+# Talk and agreements -------------------------------------------------------------
+
+# The weekly review is reminded on Sunday evening, in each person's time zone.
+WEEKLY_REVIEW_DAY = 6  # Sunday
+WEEKLY_REVIEW_TIME = time(18, 0)
+
+
+def _tell(person: User, kind: str, context: dict, key: str, now: datetime) -> int:
+    with transaction.atomic():
+        return 1 if notify(person, kind, context, dedupe_key=key, now=now) else 0
+
+
+def _zone(person: User) -> ZoneInfo:
+    try:
+        return ZoneInfo(person.time_zone)
+    except (KeyError, ValueError):
+        return ZoneInfo("UTC")
+
+
+@every_minute
+def remind_matters(now: datetime) -> int:
+    """Tells the leader once about each open matter that waits for their decision.
+
+    A matter the leader opened themselves is already known to them.
+    """
+    sent = 0
+    matters = list(
+        Matter.objects.filter(
+            state=Matter.State.OPEN,
+            answered_by=Matter.Answerer.LEADER,
+            dynamic__state=Dynamic.State.ACTIVE,
+        )
+    )
+    leaders = _leaders({m.dynamic_id for m in matters})
+    for matter in matters:
+        for leader in leaders.get(matter.dynamic_id, []):
+            if leader.pk == matter.opened_by_id:
+                continue
+            sent += _tell(
+                leader,
+                "matter_awaiting",
+                {
+                    "title": matter.title,
+                    "path": f"/d/{matter.dynamic_id}/matters/{matter.pk}/",
+                },
+                f"matter:{matter.pk}:awaiting",
+                now,
+            )
+    return sent
+
+
+@every_minute
+def remind_checkins(now: datetime) -> int:
+    """The check-in prompt at the person's chosen time, once per prompt and day."""
+    sent = 0
+    for due in talk_queries.checkins_due_for_prompt(now):
+        prompt = due.prompt
+        sent += _tell(
+            prompt.user,
+            "checkin_prompt",
+            {"path": f"/d/{prompt.dynamic_id}/check-in/"},
+            f"checkin:{prompt.pk}:{due.day.isoformat()}",
+            now,
+        )
+    return sent
+
+
+@every_minute
+def remind_weekly_review(now: datetime) -> int:
+    """On Sunday from 18:00 (their time), each partner who has not held this
+    week's review yet is reminded, once per dynamic and week."""
+    members = []
+    for membership in Membership.objects.filter(
+        dynamic__state=Dynamic.State.ACTIVE
+    ).select_related("user"):
+        local = now.astimezone(_zone(membership.user))
+        if local.weekday() == WEEKLY_REVIEW_DAY and local.time() >= WEEKLY_REVIEW_TIME:
+            week_start = local.date() - timedelta(days=local.weekday())
+            members.append((membership, week_start))
+    if not members:
+        return 0
+    held = {
+        (r.dynamic_id, r.week_start): r
+        for r in WeeklyReview.objects.filter(
+            dynamic_id__in={m.dynamic_id for m, _w in members},
+            week_start__in={w for _m, w in members},
+        )
+    }
+    sent = 0
+    for membership, week_start in members:
+        review = held.get((membership.dynamic_id, week_start))
+        if review is not None:
+            held_at = (
+                review.held_by_leader_at
+                if membership.role == Role.LEADER
+                else review.held_by_follower_at
+            )
+            if held_at is not None:
+                continue
+        sent += _tell(
+            membership.user,
+            "weekly_review",
+            {"path": f"/d/{membership.dynamic_id}/reviews/"},
+            f"weekly_review:{membership.dynamic_id}:{week_start.isoformat()}",
+            now,
+        )
+    return sent
+
+
+@every_minute
+def remind_agreement_reviews(now: datetime) -> int:
+    """Both partners hear 14 and 3 days before the agreement's review date."""
+    due = agreement_queries.reviews_due_for_reminder(now)
+    members: dict[int, list[User]] = {}
+    for membership in Membership.objects.filter(
+        dynamic_id__in={v.dynamic_id for v, _d in due}
+    ).select_related("user"):
+        members.setdefault(membership.dynamic_id, []).append(membership.user)
+    sent = 0
+    for version, days in due:
+        # Noon UTC names the same calendar day in every time zone people live in.
+        review_at = datetime.combine(version.review_on, time(12, 0), tzinfo=UTC)
+        for person in members.get(version.dynamic_id, []):
+            sent += _tell(
+                person,
+                "agreement_review",
+                {
+                    "review_at": review_at.isoformat(),
+                    "path": f"/d/{version.dynamic_id}/",
+                },
+                f"agreement:{version.pk}:review:{days}",
+                now,
+            )
+    return sent
+
+
+@every_hour
+def tell_follower_leader_absent(now: datetime) -> int:
+    """The follower hears once per absence that authority lapsed (hourly: the
+    check loads each dynamic's facts)."""
+    absent = agreement_queries.leaders_absent(now)
+    followers: dict[int, list[User]] = {}
+    for membership in Membership.objects.filter(
+        dynamic_id__in={d.pk for d, _s in absent}, role=Role.FOLLOWER
+    ).select_related("user"):
+        followers.setdefault(membership.dynamic_id, []).append(membership.user)
+    sent = 0
+    for dynamic, seen_on in absent:
+        seen_at = datetime.combine(seen_on, time(12, 0), tzinfo=UTC)
+        for person in followers.get(dynamic.pk, []):
+            sent += _tell(
+                person,
+                "leader_absent",
+                {"seen_at": seen_at.isoformat(), "path": f"/d/{dynamic.pk}/"},
+                f"leader_absent:{dynamic.pk}:{seen_on.isoformat()}",
+                now,
+            )
+    return sent
