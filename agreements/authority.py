@@ -328,3 +328,23 @@ def require_authority(
     if not verdict.may_impose:
         raise NotAllowed(verdict.reason, code="request_only")
     return verdict
+
+
+def consequence_menu(dynamic, at: datetime) -> list:
+    """Returns the rewards and corrections of the version in force at ``at``.
+
+    For the conduct issue: only these may be given. Empty while no signed
+    version is in force.
+    """
+    from agreements.models import AgreementVersion, Consequence
+
+    dynamic_id = getattr(dynamic, "pk", dynamic)
+    version = (
+        AgreementVersion.objects.filter(dynamic_id=dynamic_id, in_force_from__lte=at)
+        .order_by("-number")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if version is None:
+        return []
+    return list(Consequence.objects.filter(version_id=version))

@@ -36,7 +36,7 @@ class DraftForm(forms.ModelForm):
         model = AgreementVersion
         fields = ["review_on", "absence_days", "titles_and_protocols"]
         widgets = {
-            "review_on": forms.DateInput(attrs={"type": "date"}),
+            "review_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "titles_and_protocols": forms.Textarea(attrs={"rows": 4}),
         }
         help_texts = {

@@ -531,8 +531,18 @@ class IdeaRow:
 
 
 @dataclass(frozen=True)
+class IdeaGroup:
+    name: str
+    rows: list[IdeaRow]
+
+    @property
+    def answered(self) -> int:
+        return sum(1 for row in self.rows if row.answers)
+
+
+@dataclass(frozen=True)
 class ExplorationList:
-    groups: list[tuple[str, list[IdeaRow]]]
+    groups: list[IdeaGroup]
     answered: int
     total: int
 
@@ -555,7 +565,7 @@ def my_exploration(me: Membership) -> ExplorationList:
     for item in items:
         groups.setdefault(item.group, []).append(IdeaRow(item, mine.get(item.pk, {})))
     return ExplorationList(
-        groups=list(groups.items()),
+        groups=[IdeaGroup(name, rows) for name, rows in groups.items()],
         answered=sum(1 for item in items if item.pk in mine),
         total=len(items),
     )
@@ -644,8 +654,8 @@ def exploration_export(me: Membership) -> dict:
             "direction": direction,
             "answer": answer,
         }
-        for _group, rows in my_exploration(me).groups
-        for row in rows
+        for group in my_exploration(me).groups
+        for row in group.rows
         for direction, answer in row.answers.items()
     ]
     together = [

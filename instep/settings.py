@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "dynamics",
     "talk",
     "agreements",
+    "duties",
 ]
 
 MIDDLEWARE = [

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("dynamics.urls")),
     path("", include("talk.urls")),
     path("", include("agreements.urls")),
+    path("", include("duties.urls")),
     path("me/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

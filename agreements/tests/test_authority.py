@@ -432,3 +432,22 @@ def test_property_lowering_a_depth_never_widens_authority(f, domain, thing):
 def test_property_a_tag_standing_as_a_word_in_text_is_found(tag, before, after):
     text = f"{before} {tag.upper()} {after}"
     assert touches(frozenset([tag]), text) == tag
+
+
+def test_only_the_signed_menu_of_consequences_counts(
+    agreement_factory, dynamic, leader, follower, now
+):
+    assert authority.consequence_menu(dynamic, now) == []
+    version = agreement_factory()
+    draft = services.propose_draft(follower, dynamic.pk, now=now)
+    services.add_item(
+        follower,
+        dynamic.pk,
+        number=draft.number,
+        section="consequences",
+        values={"kind": "reward", "name": "Breakfast in bed"},
+        now=now,
+    )
+    menu = authority.consequence_menu(dynamic, now)
+    assert {c.name for c in menu} == {"Choose the evening", "A written reflection"}
+    assert {c.version_id for c in menu} == {version.pk}

@@ -287,3 +287,12 @@ def test_stranger_gets_404_from_every_form_post(draft, dynamic, stranger, client
     draft.refresh_from_db()
     assert draft.leader_signed_at is None
     assert not draft.comments.exists()
+
+
+def test_the_review_date_field_is_iso_whatever_the_locale(
+    draft, dynamic, leader, client_for
+):
+    leader.locale = "de"
+    leader.save()
+    page = client_for(leader).get(_url("edit_version", dynamic.pk, draft.number))
+    assert f'value="{draft.review_on.isoformat()}"'.encode() in page.content

@@ -141,3 +141,70 @@ def test_couple_drafts_signs_renews_and_compares_their_agreement(
     shot(page, "agreement-14-print-media")
     page.emulate_media(media="screen")
     context_b.close()
+
+
+def _ship_catalogue() -> None:
+    """Puts the shipped ideas back if a transactional test flushed them."""
+    from agreements.catalogue import CATALOGUE, GROUPS
+    from agreements.models import ExplorationItem
+
+    have = set(ExplorationItem.objects.exclude(key="").values_list("key", flat=True))
+    ExplorationItem.objects.bulk_create(
+        ExplorationItem(key=key, group=GROUPS[group], text=text, directional=d)
+        for key, group, text, d in CATALOGUE
+        if key not in have
+    )
+
+
+def _open_idea(page: Page, idea: str) -> None:
+    """Unfolds the idea's group on the list and opens the idea."""
+    row = page.locator(".ideas li", has_text=idea).first
+    group = page.locator("details.idea-group", has=row)
+    if group.get_attribute("open") is None:
+        group.locator("summary").click()
+    row.get_by_role("link").click()
+
+
+def _answer(page: Page, idea: str, answers: dict[str, str]) -> None:
+    _open_idea(page, idea)
+    expect(page.get_by_role("heading", name=idea)).to_be_visible()
+    for group, answer in answers.items():
+        page.get_by_role("group", name=group).get_by_label(answer, exact=True).check()
+    page.get_by_role("button", name="Save").click()
+
+
+def test_partners_answer_privately_and_see_only_what_both_want(
+    live_server, page: Page, browser: Browser, dynamic, leader, follower
+):
+    _ship_catalogue()
+    base = live_server.url
+    sign_in(page, base, leader.email, PASSWORD)
+    page.goto(f"{base}/d/{dynamic.pk}/agreement/explore/")
+    expect(page.get_by_text("Your answers are yours alone.")).to_be_visible()
+    _check(page, "20-exploration")
+    _answer(page, "A massage", {"I do it": "Yes"})
+    _answer(page, "Daily walks", {"Your answer": "Yes"})
+    _answer(page, "Cuddling on the sofa", {"Your answer": "Yes"})
+
+    context_b, page_b = new_phone(browser)
+    sign_in(page_b, base, follower.email, PASSWORD)
+    page_b.goto(f"{base}/d/{dynamic.pk}/agreement/explore/")
+    _open_idea(page_b, "A massage")
+    _check(page_b, "21-answer-form")
+    page_b.get_by_role("group", name="It is done to me").get_by_label(
+        "Maybe", exact=True
+    ).check()
+    page_b.get_by_role("button", name="Save").click()
+    _answer(page_b, "Daily walks", {"Your answer": "Yes"})
+    _answer(page_b, "Cuddling on the sofa", {"Your answer": "Not for me"})
+    page_b.goto(f"{base}/d/{dynamic.pk}/agreement/explore/together/")
+    matches = page_b.locator(".matches li")
+    expect(matches).to_have_count(2)
+    expect(matches.first).to_contain_text("Daily walks")
+    expect(matches.first).to_contain_text("Both yes")
+    _check(page_b, "22-both-want")
+
+    page.goto(f"{base}/d/{dynamic.pk}/agreement/explore/together/")
+    expect(page.locator(".matches li")).to_have_count(2)
+    expect(page.locator(".matches")).not_to_contain_text("Cuddling")
+    context_b.close()
