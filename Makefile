@@ -24,6 +24,7 @@ run: $(BIN)/.installed var
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py createcachetable
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(BIN)/python manage.py schedule_periodic
 	@echo "Instep is starting at http://127.0.0.1:8000 (Ctrl-C stops it)"
 	@trap 'kill 0' INT TERM EXIT; \
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py db_worker & \

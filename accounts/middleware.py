@@ -39,9 +39,16 @@ class QuickLockMiddleware:
     The lock screen itself, the red signal and signing out stay reachable.
     """
 
-    EXEMPT_NAMES = ("accounts:lock", "dynamics:red_everywhere", "account_logout")
+    EXEMPT_NAMES = (
+        "accounts:lock",
+        "dynamics:red_everywhere",
+        "account_logout",
+        # The browser fetches these itself; a redirect would break push.
+        "notify:service_worker",
+        "notify:manifest",
+    )
     # Background polls must not count as the person being active.
-    PASSIVE_NAMES = ("dynamics:alerts",)
+    PASSIVE_NAMES = ("dynamics:alerts", "notify:service_worker", "notify:manifest")
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response

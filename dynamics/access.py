@@ -11,7 +11,6 @@ from enum import StrEnum
 from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from dynamics.models import Membership
@@ -28,15 +27,6 @@ class Act(StrEnum):
     RESUME = "resume"
     GIVE_AFTERCARE = "give_aftercare"
     END = "end"
-    # talk
-    CHECK_IN = "check_in"
-    OPEN_MATTER = "open_matter"
-    DISCUSS_MATTER = "discuss_matter"
-    DECIDE_MATTER = "decide_matter"
-    ASK_REQUEST = "ask_request"
-    ANSWER_REQUEST = "answer_request"
-    WRITE_JOURNAL = "write_journal"
-    HOLD_REVIEW = "hold_review"
     VIEW_AGREEMENT = "view_agreement"
     PROPOSE_AGREEMENT = "propose_agreement"
     EDIT_AGREEMENT = "edit_agreement"
@@ -49,6 +39,23 @@ class Act(StrEnum):
     COMPLETE_DUTY = "complete_duty"
     REVIEW_DUTY = "review_duty"
     EXPLORE = "explore"
+    # talk
+    CHECK_IN = "check_in"
+    OPEN_MATTER = "open_matter"
+    DISCUSS_MATTER = "discuss_matter"
+    DECIDE_MATTER = "decide_matter"
+    ASK_REQUEST = "ask_request"
+    ANSWER_REQUEST = "answer_request"
+    WRITE_JOURNAL = "write_journal"
+    HOLD_REVIEW = "hold_review"
+    REPORT_INCIDENT = "report_incident"
+    REFLECT = "reflect"
+    APOLOGISE = "apologise"
+    GIVE_REWARD = "give_reward"
+    RESOLVE_INCIDENT = "resolve_incident"
+    MAKE_IT_RIGHT = "make_it_right"
+    COMPLETE_REPAIR = "complete_repair"
+    AGREE_MAKE_IT_RIGHT = "agree_make_it_right"
 
 
 # Role rules only. Whether the dynamic's state allows an act is an invariant
@@ -63,15 +70,6 @@ RULES: dict[Act, Callable[[Membership], bool]] = {
     Act.RESUME: lambda m: True,
     Act.GIVE_AFTERCARE: lambda m: True,
     Act.END: lambda m: True,  # either partner may end it, at any time
-    # talk
-    Act.CHECK_IN: lambda m: True,
-    Act.OPEN_MATTER: lambda m: True,
-    Act.DISCUSS_MATTER: lambda m: True,
-    Act.DECIDE_MATTER: lambda m: m.is_leader,  # decides after discussion
-    Act.ASK_REQUEST: lambda m: m.is_leader,  # asks outside delegated domains
-    Act.ANSWER_REQUEST: lambda m: m.is_follower,  # accepts or declines those
-    Act.WRITE_JOURNAL: lambda m: True,
-    Act.HOLD_REVIEW: lambda m: True,
     Act.VIEW_AGREEMENT: lambda m: True,
     Act.PROPOSE_AGREEMENT: lambda m: True,  # either partner may propose a draft
     Act.EDIT_AGREEMENT: lambda m: True,  # both edit a draft; limits by their owner
@@ -88,20 +86,34 @@ RULES: dict[Act, Callable[[Membership], bool]] = {
     Act.COMPLETE_DUTY: lambda m: True,
     Act.REVIEW_DUTY: lambda m: m.is_leader,
     Act.EXPLORE: lambda m: True,  # each answers privately; only matches are shared
+    # talk
+    Act.CHECK_IN: lambda m: True,
+    Act.OPEN_MATTER: lambda m: True,
+    Act.DISCUSS_MATTER: lambda m: True,
+    Act.DECIDE_MATTER: lambda m: m.is_leader,  # decides after discussion
+    Act.ASK_REQUEST: lambda m: m.is_leader,  # asks outside delegated domains
+    Act.ANSWER_REQUEST: lambda m: m.is_follower,  # accepts or declines those
+    Act.WRITE_JOURNAL: lambda m: True,
+    Act.HOLD_REVIEW: lambda m: True,
+    # Conduct: both partners' slips run through the same flow. Corrections
+    # use IMPOSE (via the authority check); the services decide who in an
+    # incident may act (the one who slipped reflects, the other forgives).
+    Act.REPORT_INCIDENT: lambda m: True,
+    Act.REFLECT: lambda m: True,
+    Act.APOLOGISE: lambda m: True,
+    Act.GIVE_REWARD: lambda m: m.is_leader,  # rewards come from the leader's menu
+    Act.RESOLVE_INCIDENT: lambda m: True,
+    Act.MAKE_IT_RIGHT: lambda m: True,
+    Act.COMPLETE_REPAIR: lambda m: True,
+    Act.AGREE_MAKE_IT_RIGHT: lambda m: True,
 }
 
 MESSAGES: dict[Act, str] = {
-    Act.DECIDE_MATTER: gettext_lazy(
-        "The leader decides, after you have both discussed it."
-    ),
-    Act.ANSWER_REQUEST: gettext_lazy(
-        "This request is your partner's to accept or decline."
-    ),
-    Act.ASK_REQUEST: gettext_lazy("Only the leader asks requests of this kind."),
     Act.IMPOSE: "Only the leader holds authority in this dynamic.",
     Act.ASSIGN_DUTY: "Only the leader assigns duties; ask for one in a talk.",
     Act.ANSWER_DUTY_REQUEST: "Only the follower answers a request.",
     Act.REVIEW_DUTY: "Only the leader reviews duties.",
+    Act.GIVE_REWARD: "Rewards from the agreed menu are the leader's to give.",
 }
 
 

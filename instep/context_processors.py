@@ -24,6 +24,12 @@ class _Nav:
         return partner_alerts(self.user) if self.user.is_authenticated else []
 
     @cached_property
+    def unread(self) -> int:
+        from notify.queries import unread_count
+
+        return unread_count(self.user) if self.user.is_authenticated else 0
+
+    @cached_property
     def can_signal(self) -> bool:
         return any(not m.dynamic.is_ended for m in self.memberships)
 

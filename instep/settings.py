@@ -68,9 +68,13 @@ INSTALLED_APPS = [
     "instep",
     "accounts",
     "dynamics",
-    "talk",
     "agreements",
     "duties",
+    "talk",
+    "notify",
+    "conduct",
+    "ninja",  # only for its local copy of the API docs' assets (no CDN)
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -182,6 +186,8 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", f"Instep <instep@{_base.hostn
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Key for notification channel secrets at rest; derived from SECRET_KEY when unset.
+NOTIFY_KEY = env_str("NOTIFY_KEY", "")
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English")]
@@ -246,6 +252,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # Apprise logs every message it sends; only its problems matter here.
+    "loggers": {"apprise": {"level": "WARNING"}},
 }
 
 # How long an invitation link stays valid.

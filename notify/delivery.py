@@ -1,0 +1,133 @@
+"""Delivering one outbox row: claim, send, record. Safe to run twice or in parallel.
+
+The claim is one conditional UPDATE (pending and due → sending, or sending
+with an expired lease → sending again), so of two workers holding the same
+row id only one sends. The window that remains is documented in
+docs/notify.md: a worker that dies after the transport accepted the message
+but before the row is marked sent leaves it in ``sending``; once the lease
+expires it is sent again (at least once, never lost).
+"""
+
+import logging
+import secrets
+from datetime import datetime, timedelta
+
+from django.db.models import F, Q
+from django.utils import timezone
+
+from notify import messages
+from notify.models import Channel, Outbox
+from notify.transports import TransportError, for_channel
+
+logger = logging.getLogger(__name__)
+
+# Longer than any transport may take (their timeouts are 10–20 s).
+LEASE = timedelta(minutes=2)
+MAX_ATTEMPTS = 8
+State = Outbox.State
+
+
+def backoff(attempts: int) -> timedelta:
+    """Returns the wait before attempt ``attempts + 1``: 30 s, 1, 2, 4 … up to 1 h."""
+    return min(timedelta(seconds=30) * 2 ** max(attempts - 1, 0), timedelta(hours=1))
+
+
+def claim(outbox_id: int, *, now: datetime) -> str | None:
+    """Marks the row as being sent by the caller; returns the claim, or None."""
+    token = secrets.token_hex(8)
+    claimed = (
+        Outbox.objects.filter(pk=outbox_id)
+        .filter(
+            Q(state=State.PENDING, due_at__lte=now)
+            | Q(state=State.SENDING, lease_until__lt=now)
+        )
+        .update(
+            state=State.SENDING,
+            claim=token,
+            lease_until=now + LEASE,
+            attempts=F("attempts") + 1,
+        )
+    )
+    return token if claimed else None
+
+
+def deliver_one(outbox_id: int, *, now: datetime | None = None) -> str:
+    """Sends one outbox row if it is still to be sent; returns what happened."""
+    now = now or timezone.now()
+    token = claim(outbox_id, now=now)
+    if token is None:
+        return "skipped"
+    row = Outbox.objects.select_related("notification__user", "channel").get(
+        pk=outbox_id
+    )
+    person = row.notification.user
+    try:
+        message = messages.render(
+            row.notification.kind,
+            row.notification.context,
+            discreet=person.discreet,
+            zone_name=person.time_zone,
+            urgent=row.urgent,
+            tag=f"n{row.notification_id}",
+        )
+        for_channel(row.channel).send(message)
+    except TransportError as error:
+        return _failed(row, token, error, now=now)
+    except Exception as error:
+        # A fault of ours, not the channel's: log it, keep the row for a retry.
+        logger.exception("Delivering outbox %s failed", outbox_id)
+        return _failed(
+            row,
+            token,
+            TransportError(f"Internal error: {type(error).__name__}"),
+            now=now,
+        )
+    Outbox.objects.filter(pk=row.pk, claim=token).update(
+        state=State.SENT, sent_at=now, lease_until=None, last_error=""
+    )
+    Channel.objects.filter(pk=row.channel_id).update(
+        last_ok=True, last_error="", last_attempt_at=now
+    )
+    return "sent"
+
+
+def _failed(row: Outbox, token: str, error: TransportError, *, now: datetime) -> str:
+    Channel.objects.filter(pk=row.channel_id).update(
+        last_ok=False, last_error=error.reason, last_attempt_at=now
+    )
+    if error.permanent or row.attempts >= MAX_ATTEMPTS:
+        Outbox.objects.filter(pk=row.pk, claim=token).update(
+            state=State.FAILED, lease_until=None, last_error=error.reason
+        )
+        return "failed"
+    due = now + backoff(row.attempts)
+    retried = Outbox.objects.filter(pk=row.pk, claim=token).update(
+        state=State.PENDING, due_at=due, lease_until=None, last_error=error.reason
+    )
+    if retried:
+        from notify.tasks import enqueue_delivery
+
+        enqueue_delivery(row.pk, due_at=due, urgent=row.urgent, now=now)
+    return "retry"
+
+
+# Rows pending this long past their time have lost their task (the process
+# died between commit and enqueue, or the task row was pruned).
+STALE = timedelta(minutes=5)
+
+
+def sweep(*, now: datetime) -> int:
+    """Re-enqueues rows whose lease expired or whose task was lost; returns how many."""
+    from notify.tasks import enqueue_delivery
+
+    expired = list(
+        Outbox.objects.filter(state=State.SENDING, lease_until__lt=now).values_list(
+            "pk", "urgent"
+        )[:1000]
+    )
+    stale_q = Outbox.objects.filter(state=State.PENDING, due_at__lt=now - STALE)
+    stale = list(stale_q.values_list("pk", "urgent")[:1000])
+    Outbox.objects.filter(pk__in=[pk for pk, _u in stale]).update(due_at=now)
+    for pk, urgent in expired + stale:
+        enqueue_delivery(pk, due_at=now, urgent=urgent, now=now)
+    return len(expired) + len(stale)

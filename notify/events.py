@@ -1,0 +1,124 @@
+"""What other apps call to tell a person something.
+
+``notify`` writes the notification and one outbox row per channel in the
+caller's transaction and enqueues delivery when it commits. Duplicates are
+refused by the dedupe key, so an event may be raised again safely (a retried
+task, a periodic scan that sees the same due occurrence twice).
+"""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.models import User
+from dynamics.models import Signal
+from notify import messages, quiet
+from notify.models import Channel, Notification, Outbox, Preferences
+
+
+def preferences_of(person: User) -> Preferences:
+    prefs = Preferences.objects.filter(user=person).first()
+    return prefs or Preferences(user=person)
+
+
+def due_time(person: User, *, urgent: bool, now: datetime) -> datetime:
+    """Returns when a message to the person may go out: now, or after quiet hours."""
+    if urgent:
+        return now
+    prefs = preferences_of(person)
+    try:
+        ZoneInfo(person.time_zone)
+        zone = person.time_zone
+    except (KeyError, ValueError):
+        zone = "UTC"
+    ends = quiet.quiet_until(now, prefs.quiet_from, prefs.quiet_until, zone)
+    return ends or now
+
+
+def notify(
+    person: User,
+    kind: str,
+    context: dict | None = None,
+    *,
+    urgent: bool = False,
+    dedupe_key: str,
+    now: datetime | None = None,
+) -> Notification | None:
+    """Tells ``person`` about ``kind`` on every channel they have; once per key.
+
+    Returns the new notification, or None when this key was already used.
+    ``context`` must be JSON (strings, numbers; datetimes as ISO strings in
+    keys ending with ``_at``); see ``messages.KINDS`` for each kind's keys.
+    ``urgent`` goes out at once, also in quiet hours, ahead of the queue.
+    """
+    if kind not in messages.KINDS:
+        raise ValueError(f"Unknown notification kind: {kind}")
+    now = now or timezone.now()
+    try:
+        with transaction.atomic():
+            notification = Notification.objects.create(
+                user=person,
+                kind=kind,
+                context=context or {},
+                urgent=urgent,
+                dedupe_key=dedupe_key,
+                created_at=now,
+            )
+    except IntegrityError:
+        return None
+    due_at = due_time(person, urgent=urgent, now=now)
+    rows = Outbox.objects.bulk_create(
+        Outbox(
+            notification=notification,
+            channel=channel,
+            key=f"{person.pk}:{dedupe_key}:{channel.pk}",
+            urgent=urgent,
+            due_at=due_at,
+            created_at=now,
+        )
+        for channel in Channel.objects.filter(user=person)
+    )
+    enqueue_on_commit([row.pk for row in rows], due_at=due_at, urgent=urgent, now=now)
+    return notification
+
+
+def enqueue_on_commit(
+    ids: list[int], *, due_at: datetime, urgent: bool, now: datetime
+) -> None:
+    from notify.tasks import enqueue_delivery
+
+    def enqueue() -> None:
+        for pk in ids:
+            enqueue_delivery(pk, due_at=due_at, urgent=urgent, now=now)
+
+    if ids:
+        transaction.on_commit(enqueue)
+
+
+SIGNAL_KINDS = {
+    Signal.Kind.RED: "signal_red",
+    Signal.Kind.YELLOW: "signal_yellow",
+    Signal.Kind.TAKE_LEAD: "signal_take_lead",
+}
+
+
+def signal_sent(signal: Signal, *, now: datetime) -> None:
+    """Tells the partner of a signal. Red is urgent: every channel, at once."""
+    sender = signal.sent_by
+    partners = User.objects.filter(memberships__dynamic_id=signal.dynamic_id).exclude(
+        pk=signal.sent_by_id
+    )
+    for partner in partners:
+        notify(
+            partner,
+            SIGNAL_KINDS[Signal.Kind(signal.kind)],
+            {
+                "who": sender.display_name if sender else "",
+                "path": f"/d/{signal.dynamic_id}/",
+            },
+            urgent=signal.kind == Signal.Kind.RED,
+            dedupe_key=f"signal:{signal.pk}",
+            now=now,
+        )

@@ -1,0 +1,86 @@
+"""What a notification says, rendered from its kind's plain or discreet template.
+
+Each kind has two templates, ``notify/messages/<kind>.plain.txt`` and
+``<kind>.discreet.txt``: the first line is the title, the rest the body. The
+discreet one names nothing (no titles, rule or duty names, people or
+intimate words): it is what a lock screen shows at a family dinner.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.template.loader import render_to_string
+
+# Every kind another app may send, with the context keys its templates use.
+# Keys ending in ``_at`` hold ISO datetimes; they reach templates as
+# ``<name>_time`` and ``<name>_date`` in the person's time zone.
+KINDS: dict[str, tuple[str, ...]] = {
+    "test": (),
+    "signal_red": ("who",),
+    "signal_yellow": ("who",),
+    "signal_take_lead": ("who",),
+    "opening": ("title", "due_at"),
+    "due_soon": ("title", "due_at"),
+    "late": ("title", "due_at"),
+    "review_needed": ("title",),
+    "matter_awaiting": ("title",),
+    "checkin_prompt": (),
+    "weekly_review": (),
+    "agreement_review": ("review_at",),
+}
+
+
+@dataclass(frozen=True)
+class Message:
+    title: str
+    body: str
+    url: str
+    tag: str
+    urgent: bool
+
+
+def _localise(context: dict, zone_name: str) -> dict:
+    try:
+        zone = ZoneInfo(zone_name)
+    except (KeyError, ValueError):
+        zone = ZoneInfo("UTC")
+    out = dict(context)
+    for key, value in context.items():
+        if key.endswith("_at") and isinstance(value, str):
+            try:
+                at = datetime.fromisoformat(value).astimezone(zone)
+            except ValueError:
+                continue
+            stem = key.removesuffix("_at")
+            out[f"{stem}_time"] = at.strftime("%H:%M")
+            out[f"{stem}_date"] = at.strftime("%a %d %b").replace(" 0", " ")
+    return out
+
+
+def render(
+    kind: str,
+    context: dict,
+    *,
+    discreet: bool,
+    zone_name: str,
+    urgent: bool,
+    tag: str,
+) -> Message:
+    """Returns the words for one notification to one person."""
+    if kind not in KINDS:
+        raise ValueError(f"Unknown notification kind: {kind}")
+    variant = "discreet" if discreet else "plain"
+    data = {"count": 1, **_localise(context, zone_name), "discreet": discreet}
+    text = render_to_string(f"notify/messages/{kind}.{variant}.txt", data).strip()
+    title, _sep, body = text.partition("\n")
+    # A discreet message links to the start page only: a path can say too much.
+    path = "/" if discreet else str(context.get("path") or "/")
+    return Message(
+        title=title.strip(),
+        body=body.strip(),
+        url=f"{settings.BASE_URL}{path}",
+        tag="instep" if discreet else tag,
+        urgent=urgent,
+    )
