@@ -34,6 +34,10 @@ class Act(StrEnum):
     COMMENT_AGREEMENT = "comment_agreement"
     EDIT_SAFEWORDS = "edit_safewords"
     IMPOSE = "impose"
+    ASSIGN_DUTY = "assign_duty"
+    ANSWER_DUTY_REQUEST = "answer_duty_request"
+    COMPLETE_DUTY = "complete_duty"
+    REVIEW_DUTY = "review_duty"
     EXPLORE = "explore"
 
 
@@ -58,11 +62,20 @@ RULES: dict[Act, Callable[[Membership], bool]] = {
     # aftercare wishes, the follower everything, at any time.
     Act.EDIT_SAFEWORDS: lambda m: True,
     Act.IMPOSE: lambda m: m.is_leader,  # and only inside the agreement in force
+    # Duties: the leader assigns (their own promises too) and reviews; the
+    # follower answers requests; the service checks that only the assignee ticks.
+    Act.ASSIGN_DUTY: lambda m: m.is_leader,
+    Act.ANSWER_DUTY_REQUEST: lambda m: m.is_follower,
+    Act.COMPLETE_DUTY: lambda m: True,
+    Act.REVIEW_DUTY: lambda m: m.is_leader,
     Act.EXPLORE: lambda m: True,  # each answers privately; only matches are shared
 }
 
 MESSAGES: dict[Act, str] = {
     Act.IMPOSE: "Only the leader holds authority in this dynamic.",
+    Act.ASSIGN_DUTY: "Only the leader assigns duties; ask for one in a talk.",
+    Act.ANSWER_DUTY_REQUEST: "Only the follower answers a request.",
+    Act.REVIEW_DUTY: "Only the leader reviews duties.",
 }
 
 

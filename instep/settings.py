@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "accounts",
     "dynamics",
     "agreements",
+    "duties",
     "notify",
 ]
 

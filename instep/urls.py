@@ -8,6 +8,7 @@ urlpatterns = [
     path("health/", views.health, name="health"),
     path("", include("dynamics.urls")),
     path("", include("agreements.urls")),
+    path("", include("duties.urls")),
     path("me/", include("accounts.urls")),
     path("", include("notify.urls")),
     path("accounts/", include("allauth.urls")),

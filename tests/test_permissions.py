@@ -9,6 +9,7 @@ dynamic and acts here). A stranger must get 404 for anything of a dynamic.
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from http import HTTPStatus
 
 import pytest
@@ -26,12 +27,15 @@ from agreements.tests.world import (
     section_kwargs,
     version_kwargs,
 )
+from duties import services as duty_services
+from duties.tests.factories import task_spec
 from dynamics import services
 
 ANON, STRANGER, PARTNER, OWNER = "anonymous", "stranger", "partner", "owner"
 VISITORS = (ANON, STRANGER, PARTNER, OWNER)
 LOGIN = HTTPStatus.FOUND  # login_required sends anonymous visitors to sign in
 OK, SEE_OTHER, NOT_FOUND = HTTPStatus.OK, HTTPStatus.SEE_OTHER, HTTPStatus.NOT_FOUND
+FORBIDDEN = HTTPStatus.FORBIDDEN
 
 
 @dataclass
@@ -41,6 +45,11 @@ class World:
     dynamic_id: int
     signal_id: int
     token: str
+    # Duties: the leader's own task, its occurrence, a planned pause, a feed.
+    duty_id: int = 0
+    occurrence_id: int = 0
+    plan_id: int = 0
+    feed_token: str = ""
 
 
 @dataclass(frozen=True)
@@ -127,6 +136,48 @@ TABLE: dict[str, Case] = {
     "accounts:lock": own_page(status=SEE_OTHER),
     "accounts:lock_now": own_page("post", SEE_OTHER),
     "accounts:delete": own_page(),
+    "duties:today": member_page(),
+    "duties:plan": member_page(),
+    "duties:duties": member_page(),
+    "duties:new_duty": member_page(partner=FORBIDDEN),
+    "duties:history": member_page(kwargs=dynamic_and(duty_id=lambda w: w.duty_id)),
+    # The follower has nothing to answer: the refusal comes back as a message.
+    "duties:answer": member_page(
+        "post",
+        partner=SEE_OTHER,
+        owner=SEE_OTHER,
+        kwargs=dynamic_and(duty_id=lambda w: w.duty_id),
+    ),
+    "duties:retire": member_page(
+        partner=FORBIDDEN, kwargs=dynamic_and(duty_id=lambda w: w.duty_id)
+    ),
+    "duties:review_queue": member_page(partner=FORBIDDEN),
+    "duties:complete": member_page(
+        kwargs=dynamic_and(occurrence_id=lambda w: w.occurrence_id)
+    ),
+    "duties:review": member_page(
+        "post",
+        partner=SEE_OTHER,
+        owner=SEE_OTHER,
+        kwargs=dynamic_and(occurrence_id=lambda w: w.occurrence_id),
+    ),
+    # No photo was sent: both partners are told so on Today.
+    "duties:proof_photo": member_page(
+        partner=SEE_OTHER,
+        owner=SEE_OTHER,
+        kwargs=dynamic_and(occurrence_id=lambda w: w.occurrence_id),
+    ),
+    "duties:pauses": member_page(),
+    "duties:cancel_pause": member_page(
+        "post",
+        partner=SEE_OTHER,
+        owner=SEE_OTHER,
+        kwargs=dynamic_and(plan_id=lambda w: w.plan_id),
+    ),
+    "duties:illness": member_page("post", partner=SEE_OTHER, owner=SEE_OTHER),
+    "duties:calendar": member_page(),
+    # The calendar feed URL is a capability: whoever holds the token may read it.
+    "duties:feed": public(OK, kwargs=lambda w: {"token": w.feed_token}),
     # The agreement: version pages name the dynamic's draft (made by the leader).
     "agreements:show_agreement": member_page(),
     "agreements:propose_draft": member_page("post", partner=SEE_OTHER, owner=SEE_OTHER),
@@ -237,7 +288,29 @@ def world(dynamic_factory, leader, follower, now) -> World:
     signal = services.send_signal(leader, dynamic.pk, "yellow", now=now)
     forming = dynamic_factory(leader, partner=None)
     _invitation, token = services.create_invitation(leader, forming.pk, now=now)
-    return World(dynamic_id=dynamic.pk, signal_id=signal.pk, token=token)
+    duty = duty_services.create_duty(
+        leader,
+        dynamic.pk,
+        spec=task_spec(now + timedelta(hours=3), assignee_role="leader"),
+        now=now,
+    )
+    plan = duty_services.schedule_pause(
+        follower,
+        dynamic.pk,
+        reason="family",
+        starts_at=now + timedelta(days=2),
+        ends_at=now + timedelta(days=3),
+        now=now,
+    )
+    return World(
+        dynamic_id=dynamic.pk,
+        signal_id=signal.pk,
+        token=token,
+        duty_id=duty.pk,
+        occurrence_id=duty.occurrences.get().pk,
+        plan_id=plan.pk,
+        feed_token=duty_services.new_feed_token(follower, dynamic.pk, now=now),
+    )
 
 
 @pytest.mark.parametrize("visitor", VISITORS)

@@ -1,0 +1,37 @@
+from datetime import timedelta
+
+from django import template
+
+register = template.Library()
+
+LABELS = {
+    "upcoming": "Later",
+    "open": "Open",
+    "due_soon": "Due soon",
+    "late": "Late",
+    "done": "Done",
+    "done_late": "Done late",
+    "missed": "Missed",
+    "excused": "Excused",
+}
+
+
+@register.filter
+def status_label(status: str) -> str:
+    return LABELS.get(str(status), str(status))
+
+
+@register.filter
+def span(value: timedelta | None) -> str:
+    """Returns a duration as people say it: "2 h 05 min", "3 days 4 h"."""
+    if value is None:
+        return ""
+    seconds = abs(int(value.total_seconds()))
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes = rest // 60
+    if days:
+        return f"{days} day{'s' if days != 1 else ''} {hours} h"
+    if hours:
+        return f"{hours} h {minutes:02d} min"
+    return f"{minutes} min"

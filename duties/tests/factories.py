@@ -1,0 +1,77 @@
+"""Building a signed agreement and duties through the real services.
+
+Shared by the duties tests and the browser journey.
+"""
+
+from datetime import datetime, time, timedelta
+
+from accounts.models import User
+from agreements import services as agreements
+from agreements.models import AgreementVersion
+from duties import services
+from duties.models import Duty
+from dynamics.models import Dynamic
+
+
+def sign_agreement(
+    dynamic: Dynamic,
+    leader: User,
+    follower: User,
+    *,
+    depths: dict[str, str],
+    limits: list[tuple[str, str, str, str]] = (),
+    now: datetime,
+) -> AgreementVersion:
+    """Proposes the starter agreement with ``depths`` and ``limits``; both sign."""
+    version = agreements.propose_draft(
+        leader, dynamic.pk, start_from="starter", now=now
+    )
+    for domain in version.domain_set.all():
+        if domain.key in depths:
+            agreements.change_item(
+                leader,
+                dynamic.pk,
+                number=version.number,
+                section="domains",
+                item_id=domain.pk,
+                values={"depth": depths[domain.key]},
+                now=now,
+            )
+    people = {"leader": leader, "follower": follower}
+    for role, kind, text, tags in limits:
+        agreements.add_item(
+            people[role],
+            dynamic.pk,
+            number=version.number,
+            section="limits",
+            values={"kind": kind, "text": text, "tags": tags},
+            now=now,
+        )
+    agreements.sign(leader, dynamic.pk, number=version.number, now=now)
+    return agreements.sign(follower, dynamic.pk, number=version.number, now=now)
+
+
+def ritual_spec(**kw) -> services.DutySpec:
+    base = {
+        "kind": Duty.Kind.RITUAL,
+        "title": "Morning greeting",
+        "domain": "household",
+        "assignee_role": "follower",
+        "rule": "FREQ=DAILY",
+        "at": time(7, 0),
+        "starts_on": datetime(2026, 1, 1).date(),
+        "window": timedelta(hours=2),
+        "grace": timedelta(minutes=15),
+    }
+    return services.DutySpec(**{**base, **kw})
+
+
+def task_spec(due_at: datetime, **kw) -> services.DutySpec:
+    base = {
+        "kind": Duty.Kind.TASK,
+        "title": "Book the dentist",
+        "domain": "household",
+        "assignee_role": "follower",
+        "due_at": due_at,
+    }
+    return services.DutySpec(**{**base, **kw})
