@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 
 from accounts.models import User
 from dynamics import services
@@ -115,6 +116,9 @@ def client_for():
         client = Client()
         if user is not None:
             client.force_login(user)
+            # The first request of a day notes the person's presence (see
+            # agreements.middleware); tests measure the requests after it.
+            client.get(reverse("health"))
         return client
 
     return make
@@ -135,3 +139,19 @@ def pytest_configure(config):
     with open(settings.STATIC_ROOT / ".collect.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         call_command("collectstatic", "--noinput", verbosity=0)
+
+
+@pytest.fixture
+def api_client(now):
+    """Returns a test client that sends a new personal access token of ``user``."""
+    from api import services as api_services
+
+    def make(user: User | None, scope: str = "write") -> Client:
+        if user is None:
+            return Client()
+        _token, secret = api_services.create_token(
+            user, name="test", scope=scope, now=now
+        )
+        return Client(headers={"Authorization": f"Bearer {secret}"})
+
+    return make

@@ -44,3 +44,42 @@ def delete_account(actor: User, *, password: str, now: datetime) -> None:
         raise Refused(_("That is not your password."), field="password")
     leave_all(actor, now=now)
     actor.delete()
+
+
+PROFILE_FIELDS = (
+    "display_name",
+    "time_zone",
+    "locale",
+    "discreet",
+    "lock_after_minutes",
+)
+
+
+@transaction.atomic
+def update_profile(actor: User, **changes: object) -> User:
+    """Changes the person's own settings; fields left out keep their value.
+
+    The rules are those of the settings page (its form validates), so the page
+    and the API accept and refuse the same values.
+    """
+    from accounts.forms import ProfileForm  # forms import models; avoid a cycle
+
+    unknown = set(changes) - set(PROFILE_FIELDS)
+    if unknown:
+        raise Refused(
+            _("These settings do not exist: %s.") % ", ".join(sorted(unknown))
+        )
+    data = {name: getattr(actor, name) for name in PROFILE_FIELDS} | changes
+    if not data["discreet"]:
+        data.pop("discreet")  # an unchecked box is an absent field
+    # A fresh copy: a refused form must not leave half-applied values on ``actor``.
+    form = ProfileForm(data, instance=User.objects.get(pk=actor.pk))
+    if not form.is_valid():
+        field, errors = next(iter(form.errors.items()))
+        raise Refused(
+            errors[0], field=None if field == "__all__" else field, code="invalid"
+        )
+    saved = form.save()
+    for name in PROFILE_FIELDS:
+        setattr(actor, name, getattr(saved, name))
+    return actor

@@ -39,6 +39,23 @@ class Act(StrEnum):
     COMPLETE_DUTY = "complete_duty"
     REVIEW_DUTY = "review_duty"
     EXPLORE = "explore"
+    # talk
+    CHECK_IN = "check_in"
+    OPEN_MATTER = "open_matter"
+    DISCUSS_MATTER = "discuss_matter"
+    DECIDE_MATTER = "decide_matter"
+    ASK_REQUEST = "ask_request"
+    ANSWER_REQUEST = "answer_request"
+    WRITE_JOURNAL = "write_journal"
+    HOLD_REVIEW = "hold_review"
+    REPORT_INCIDENT = "report_incident"
+    REFLECT = "reflect"
+    APOLOGISE = "apologise"
+    GIVE_REWARD = "give_reward"
+    RESOLVE_INCIDENT = "resolve_incident"
+    MAKE_IT_RIGHT = "make_it_right"
+    COMPLETE_REPAIR = "complete_repair"
+    AGREE_MAKE_IT_RIGHT = "agree_make_it_right"
 
 
 # Role rules only. Whether the dynamic's state allows an act is an invariant
@@ -69,6 +86,26 @@ RULES: dict[Act, Callable[[Membership], bool]] = {
     Act.COMPLETE_DUTY: lambda m: True,
     Act.REVIEW_DUTY: lambda m: m.is_leader,
     Act.EXPLORE: lambda m: True,  # each answers privately; only matches are shared
+    # talk
+    Act.CHECK_IN: lambda m: True,
+    Act.OPEN_MATTER: lambda m: True,
+    Act.DISCUSS_MATTER: lambda m: True,
+    Act.DECIDE_MATTER: lambda m: m.is_leader,  # decides after discussion
+    Act.ASK_REQUEST: lambda m: m.is_leader,  # asks outside delegated domains
+    Act.ANSWER_REQUEST: lambda m: m.is_follower,  # accepts or declines those
+    Act.WRITE_JOURNAL: lambda m: True,
+    Act.HOLD_REVIEW: lambda m: True,
+    # Conduct: both partners' slips run through the same flow. Corrections
+    # use IMPOSE (via the authority check); the services decide who in an
+    # incident may act (the one who slipped reflects, the other forgives).
+    Act.REPORT_INCIDENT: lambda m: True,
+    Act.REFLECT: lambda m: True,
+    Act.APOLOGISE: lambda m: True,
+    Act.GIVE_REWARD: lambda m: m.is_leader,  # rewards come from the leader's menu
+    Act.RESOLVE_INCIDENT: lambda m: True,
+    Act.MAKE_IT_RIGHT: lambda m: True,
+    Act.COMPLETE_REPAIR: lambda m: True,
+    Act.AGREE_MAKE_IT_RIGHT: lambda m: True,
 }
 
 MESSAGES: dict[Act, str] = {
@@ -76,6 +113,7 @@ MESSAGES: dict[Act, str] = {
     Act.ASSIGN_DUTY: "Only the leader assigns duties; ask for one in a talk.",
     Act.ANSWER_DUTY_REQUEST: "Only the follower answers a request.",
     Act.REVIEW_DUTY: "Only the leader reviews duties.",
+    Act.GIVE_REWARD: "Rewards from the agreed menu are the leader's to give.",
 }
 
 
@@ -101,6 +139,6 @@ def require(user: User | AnonymousUser, dynamic_id: int, act: Act) -> Membership
     membership = membership_or_404(user, dynamic_id)
     if not RULES[act](membership):
         raise NotAllowed(
-            MESSAGES.get(act, _("Your role in this dynamic may not do this."))
+            str(MESSAGES.get(act, _("Your role in this dynamic may not do this.")))
         )
     return membership

@@ -203,9 +203,19 @@ class Signal(models.Model):
     )
     sent_at = models.DateTimeField()
     acknowledged_at = models.DateTimeField(null=True, blank=True)
+    # A key the sender's device chooses, so that a retried request (a phone on
+    # a bad network, a watch) never sends the same signal twice.
+    idempotency_key = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         indexes = [models.Index(fields=["dynamic", "acknowledged_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dynamic", "sent_by", "idempotency_key"],
+                condition=~Q(idempotency_key=""),
+                name="one_signal_per_idempotency_key",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} at {self.sent_at:%Y-%m-%d %H:%M}"

@@ -227,20 +227,56 @@ def decline_invitation(actor: User, token: str, *, now: datetime) -> Invitation:
     return invitation
 
 
+IDEMPOTENCY_KEY_LENGTH = 64
+
+
 @transaction.atomic
-def send_signal(actor: User, dynamic_id: int, kind: str, *, now: datetime) -> Signal:
+def send_signal(
+    actor: User,
+    dynamic_id: int,
+    kind: str,
+    *,
+    now: datetime,
+    idempotency_key: str = "",
+) -> Signal:
     """Records a signal. Red also pauses the dynamic at once until both are ready.
 
     Nothing can refuse a red signal while the dynamic exists and has not ended.
+    With an ``idempotency_key``, a repeated call by the same sender returns the
+    signal the first call recorded and changes nothing else.
     """
     membership = require(actor, dynamic_id, Act.SEND_SIGNAL)
     if kind not in Signal.Kind.values:
-        raise Refused(_("Unknown signal."))
+        raise Refused(_("Unknown signal."), field="kind")
+    if len(idempotency_key) > IDEMPOTENCY_KEY_LENGTH:
+        raise Refused(
+            _("An idempotency key has at most 64 characters."),
+            field="idempotency_key",
+            code="idempotency_key_invalid",
+        )
     dynamic = _locked_dynamic(dynamic_id)
+    if idempotency_key:
+        # Looked up under the dynamic's lock, so two retries racing each other
+        # see each other's signal; the unique constraint backs this up.
+        earlier = Signal.objects.filter(
+            dynamic=dynamic, sent_by=actor, idempotency_key=idempotency_key
+        ).first()
+        if earlier is not None:
+            if earlier.kind != kind:
+                raise Refused(
+                    _("This idempotency key was already used for another signal."),
+                    field="idempotency_key",
+                    code="idempotency_key_reused",
+                )
+            return earlier
     if dynamic.is_ended:
         raise Refused(_("This dynamic has ended; there is nothing left to stop."))
     signal = Signal.objects.create(
-        dynamic=dynamic, kind=kind, sent_by=actor, sent_at=now
+        dynamic=dynamic,
+        kind=kind,
+        sent_by=actor,
+        sent_at=now,
+        idempotency_key=idempotency_key,
     )
     if kind == Signal.Kind.RED:
         pause = _open_pause(dynamic)

@@ -70,7 +70,11 @@ INSTALLED_APPS = [
     "dynamics",
     "agreements",
     "duties",
+    "talk",
     "notify",
+    "conduct",
+    "ninja",  # only for its local copy of the API docs' assets (no CDN)
+    "api",
 ]
 
 MIDDLEWARE = [

@@ -9,8 +9,11 @@ urlpatterns = [
     path("", include("dynamics.urls")),
     path("", include("agreements.urls")),
     path("", include("duties.urls")),
+    path("", include("talk.urls")),
+    path("", include("conduct.urls")),
     path("me/", include("accounts.urls")),
     path("", include("notify.urls")),
+    path("", include("api.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -27,9 +27,11 @@ from agreements.tests.world import (
     section_kwargs,
     version_kwargs,
 )
+from api import services as api_services
 from duties import services as duty_services
 from duties.tests.factories import task_spec
 from dynamics import services
+from talk.tests import factories as talk
 
 ANON, STRANGER, PARTNER, OWNER = "anonymous", "stranger", "partner", "owner"
 VISITORS = (ANON, STRANGER, PARTNER, OWNER)
@@ -50,6 +52,7 @@ class World:
     occurrence_id: int = 0
     plan_id: int = 0
     feed_token: str = ""
+    token_id: int = 0
 
 
 @dataclass(frozen=True)
@@ -97,9 +100,17 @@ def dynamic_and(**extra: Callable[[World], object]) -> Callable[[World], dict]:
     return lambda w: {"dynamic_id": w.dynamic_id, **{k: f(w) for k, f in extra.items()}}
 
 
+def made(maker: Callable[[int], int]) -> Callable[[World], int]:
+    """Makes an object in the world's dynamic and returns its id."""
+    return lambda w: maker(w.dynamic_id)
+
+
 # Third-party pages (allauth, admin) are checked for not failing; their own
 # projects test their access rules.
 THIRD_PARTY_PREFIXES = ("account_", "mfa_", "admin:")
+# The API's operations have their own table, built from its OpenAPI schema:
+# api/tests/test_permissions.py.
+API_PREFIX = "api:v1:"
 
 TABLE: dict[str, Case] = {
     "landing": public(OK, signed_in=HTTPStatus.FOUND),
@@ -210,6 +221,118 @@ TABLE: dict[str, Case] = {
     "agreements:propose_limit": member_page(
         "post", partner=SEE_OTHER, owner=SEE_OTHER, kwargs=idea_kwargs
     ),
+    # talk: the follower opened the matter; the leader wrote the shared entry.
+    "talk:checkin": member_page(),
+    "talk:checkin_prompt": member_page(),
+    "talk:matter_list": member_page(),
+    "talk:matter_new": member_page(),
+    "talk:request_new": member_page(partner=FORBIDDEN),
+    "talk:matter_detail": member_page(kwargs=dynamic_and(matter_id=made(talk.matter))),
+    "talk:matter_comment": member_page(
+        "post",
+        partner=SEE_OTHER,
+        owner=SEE_OTHER,
+        kwargs=dynamic_and(matter_id=made(talk.matter)),
+        data={"body": "I think so"},
+    ),
+    "talk:matter_decide": member_page(
+        "post",
+        partner=FORBIDDEN,
+        owner=SEE_OTHER,
+        kwargs=dynamic_and(matter_id=made(talk.matter)),
+        data={"decision": "Yes", "reason": "You asked kindly"},
+    ),
+    "talk:matter_answer": member_page(
+        "post",
+        partner=SEE_OTHER,
+        owner=FORBIDDEN,
+        kwargs=dynamic_and(matter_id=made(talk.leader_request)),
+        data={"answer": "accept"},
+    ),
+    "talk:matter_withdraw": member_page(
+        kwargs=dynamic_and(matter_id=made(talk.matter))
+    ),
+    "talk:decision_log": member_page(),
+    "talk:journal": member_page(),
+    "talk:journal_new": member_page(),
+    "talk:journal_entry": member_page(kwargs=dynamic_and(entry_id=made(talk.entry))),
+    # Only the author edits or deletes; to the partner the page does not exist.
+    "talk:journal_edit": member_page(
+        partner=NOT_FOUND, kwargs=dynamic_and(entry_id=made(talk.entry))
+    ),
+    "talk:journal_delete": member_page(
+        partner=NOT_FOUND, kwargs=dynamic_and(entry_id=made(talk.entry))
+    ),
+    "talk:journal_comment": member_page(
+        "post",
+        partner=SEE_OTHER,
+        owner=SEE_OTHER,
+        kwargs=dynamic_and(entry_id=made(talk.entry)),
+        data={"body": "Thank you for this"},
+    ),
+    "talk:review_list": member_page(),
+    "talk:review_start": member_page("post", partner=SEE_OTHER, owner=SEE_OTHER),
+    "talk:review_detail": member_page(kwargs=dynamic_and(review_id=made(talk.review))),
+    "talk:review_note": member_page(
+        "post",
+        partner=SEE_OTHER,
+        owner=SEE_OTHER,
+        kwargs=dynamic_and(review_id=made(talk.review)),
+        data={"kind": "went_well", "body": "We talked every evening"},
+    ),
+    "talk:review_held": member_page(
+        "post",
+        partner=SEE_OTHER,
+        owner=SEE_OTHER,
+        kwargs=dynamic_and(review_id=made(talk.review)),
+    ),
+    "talk:review_note_matter": member_page(
+        "post",
+        partner=SEE_OTHER,
+        owner=SEE_OTHER,
+        kwargs=dynamic_and(note_id=made(talk.change_note)),
+    ),
+    # Conduct: the follower's missed duty, recorded as the clock records it.
+    # Empty forms answer 400; a role that may not act, 403.
+    "conduct:list_incidents": member_page(),
+    "conduct:report_incident": member_page(),
+    "conduct:incident": member_page(kwargs=lambda w: _incident(w)),
+    "conduct:reflect": member_page("post", 400, 400, kwargs=lambda w: _incident(w)),
+    "conduct:apologise": member_page("post", 400, 400, kwargs=lambda w: _incident(w)),
+    "conduct:give_consequence": member_page(
+        "post", 403, 400, kwargs=lambda w: _incident(w)
+    ),
+    "conduct:give_reward": member_page("post", 403, 400, kwargs=lambda w: _incident(w)),
+    "conduct:schedule_correction": member_page(
+        "post", 403, 400, kwargs=lambda w: _incident(w)
+    ),
+    "conduct:make_it_right": member_page(
+        "post", 400, 400, kwargs=lambda w: _incident(w)
+    ),
+    "conduct:forgive": member_page("post", 400, 400, kwargs=lambda w: _incident(w)),
+    # The follower may not excuse their own slip; the leader may.
+    "conduct:excuse": member_page(
+        "post", 403, SEE_OTHER, kwargs=lambda w: _incident(w)
+    ),
+    "conduct:celebrate": member_page("post", 400, 400, kwargs=lambda w: _incident(w)),
+    "conduct:complete_repair": member_page(
+        "post", 400, 400, kwargs=lambda w: _incident(w)
+    ),
+    "conduct:ledger": member_page(),
+    "conduct:make_it_right_items": member_page(),
+    "conduct:agree_item": member_page(
+        "post", SEE_OTHER, SEE_OTHER, kwargs=dynamic_and(item_id=lambda w: 999_999)
+    ),
+    "conduct:withdraw_item": member_page(
+        "post", SEE_OTHER, SEE_OTHER, kwargs=dynamic_and(item_id=lambda w: 999_999)
+    ),
+    "api:tokens": own_page(),
+    # A token id that is not the visitor's own is a 404 for them.
+    "api:revoke_token": Case(
+        kwargs=lambda w: {"token_id": w.token_id},
+        expect={ANON: LOGIN, STRANGER: NOT_FOUND, PARTNER: NOT_FOUND, OWNER: OK},
+    ),
+    "api:export": own_page(),
 }
 
 
@@ -250,6 +373,26 @@ TABLE.update(
 )
 
 
+def _incident(w: World) -> dict:
+    """Returns the kwargs of the follower's missed duty in the world's dynamic."""
+    from datetime import UTC, datetime
+
+    from conduct.services import record_slip_from_occurrence
+    from dynamics.models import Membership
+
+    follower = Membership.objects.get(dynamic_id=w.dynamic_id, role="follower")
+    incident = record_slip_from_occurrence(
+        dynamic_id=w.dynamic_id,
+        occurrence_key="permissions",
+        assignee_id=follower.user_id,
+        title="Evening walk",
+        due_at=datetime(2026, 11, 23, 8, tzinfo=UTC),
+        kind="missed",
+        now=datetime(2026, 11, 23, 9, tzinfo=UTC),
+    )
+    return {"dynamic_id": w.dynamic_id, "incident_id": incident.pk}
+
+
 def _url_names(patterns=None, namespace: str | None = None):
     for pattern in patterns if patterns is not None else get_resolver().url_patterns:
         if isinstance(pattern, URLResolver):
@@ -261,7 +404,11 @@ def _url_names(patterns=None, namespace: str | None = None):
 
 
 def _ours(name: str) -> bool:
-    return not name.startswith(THIRD_PARTY_PREFIXES)
+    return not name.startswith((*THIRD_PARTY_PREFIXES, API_PREFIX))
+
+
+def _third_party(name: str) -> bool:
+    return name.startswith(THIRD_PARTY_PREFIXES)
 
 
 def test_every_url_is_in_the_table():
@@ -302,6 +449,9 @@ def world(dynamic_factory, leader, follower, now) -> World:
         ends_at=now + timedelta(days=3),
         now=now,
     )
+    api_token, _secret = api_services.create_token(
+        leader, name="Shortcut", scope="write", now=now
+    )
     return World(
         dynamic_id=dynamic.pk,
         signal_id=signal.pk,
@@ -310,6 +460,7 @@ def world(dynamic_factory, leader, follower, now) -> World:
         occurrence_id=duty.occurrences.get().pk,
         plan_id=plan.pk,
         feed_token=duty_services.new_feed_token(follower, dynamic.pk, now=now),
+        token_id=api_token.pk,
     )
 
 
@@ -334,7 +485,7 @@ def _third_party_urls() -> list[str]:
     """Returns the third-party URLs that take no arguments."""
     urls = []
     for name in sorted(set(_url_names())):
-        if not _ours(name):
+        if _third_party(name):
             try:
                 urls.append(reverse(name))
             except NoReverseMatch:

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
+
+
+class ApiConfig(AppConfig):
+    name = "api"
+    verbose_name = "API, export and import"
+
+    def ready(self) -> None:
+        # Each app that owns data says what of it belongs in a person's export
+        # in its own ``portability.py`` (see api/portability.py).
+        autodiscover_modules("portability")

@@ -1,0 +1,70 @@
+"""Who is calling: a personal access token, or the signed-in session.
+
+Both give the operation ``request.auth``, the person. They decide nothing about
+dynamics: that is dynamics.access's job, exactly as for the pages.
+"""
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja.security import APIKeyCookie, HttpBearer
+from ninja.utils import check_csrf
+
+from accounts.models import User
+from api import services
+from instep.errors import NotAllowed
+
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+class ReadOnlyToken(NotAllowed):
+    def __init__(self) -> None:
+        super().__init__(
+            _(
+                "This token may only read. "
+                "Create a read-and-write token to change things."
+            ),
+            code="token_read_only",
+        )
+
+
+class CsrfFailed(NotAllowed):
+    def __init__(self) -> None:
+        super().__init__(
+            _("Send the CSRF token in the X-CSRFToken header with session requests."),
+            code="csrf_failed",
+        )
+
+
+class BearerToken(HttpBearer):
+    """``Authorization: Bearer instep_…``; a read-only token may not write."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> User | None:
+        api_token = services.authenticate(token.strip(), now=timezone.now())
+        if api_token is None:
+            return None
+        if request.method not in SAFE_METHODS and not api_token.may_write:
+            raise ReadOnlyToken()
+        request.api_token = api_token
+        return api_token.user
+
+
+class Session(APIKeyCookie):
+    """The app's own scripts: the session cookie, with Django's CSRF check.
+
+    Unlike ninja's SessionAuth, a visitor without a session gets 401, not a
+    CSRF failure.
+    """
+
+    param_name = settings.SESSION_COOKIE_NAME
+
+    def _get_key(self, request: HttpRequest) -> str | None:
+        return request.COOKIES.get(self.param_name)
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> User | None:
+        if not request.user.is_authenticated:
+            return None
+        if check_csrf(request) is not None:
+            raise CsrfFailed()
+        return request.user

@@ -1,0 +1,111 @@
+"""The snapshot of a week for the weekly review, in a fixed number of queries.
+
+Only what both partners may see goes in: averages of SHARED check-in answers,
+and the ids of journal entries that were shared that week (their titles are
+read live through ``visible_to``, so an entry made private again disappears).
+People appear by role, never by name.
+"""
+
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db.models import Avg, Count, Q
+
+from dynamics.models import Dynamic, Membership
+from talk.models import SCALE_FIELDS, CheckIn, JournalEntry, Matter
+
+
+def bounds(week_start: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
+    """Returns the week's start and end as aware datetimes (local midnights)."""
+    start = datetime.combine(week_start, time(0), tzinfo=zone)
+    end = datetime.combine(week_start + timedelta(days=7), time(0), tzinfo=zone)
+    return start, end
+
+
+def week(dynamic: Dynamic, week_start: date, zone: ZoneInfo, *, now: datetime) -> dict:
+    """Returns a JSON-ready picture of the week that began on ``week_start``."""
+    start, end = bounds(week_start, zone)
+    roles = dict(
+        Membership.objects.filter(dynamic=dynamic).values_list("user_id", "role")
+    )
+    averages = {
+        f"{name}": Avg(name, filter=Q(**{f"{name}_shared": True}))
+        for name in SCALE_FIELDS
+    }
+    shared_any = Q(mood_shared=True) | Q(energy_shared=True) | Q(stress_shared=True)
+    shared_any |= Q(connection_shared=True) | Q(needs_shared=True)
+    shared_any |= Q(wants_shared=True) | Q(note_shared=True)
+    checkins = {
+        row["user_id"]: row
+        for row in CheckIn.objects.filter(
+            shared_any,
+            dynamic=dynamic,
+            day__gte=week_start,
+            day__lt=week_start + timedelta(days=7),
+        )
+        .values("user_id")
+        .annotate(days=Count("id"), **averages)
+    }
+    per_role = {}
+    for user_id, role in roles.items():
+        row = checkins.get(user_id, {})
+        per_role[role] = {
+            "days": row.get("days", 0),
+            **{
+                name: round(row[name], 1) if row.get(name) is not None else None
+                for name in SCALE_FIELDS
+            },
+        }
+    signals = dict(
+        dynamic.signals.filter(sent_at__gte=start, sent_at__lt=end)
+        .values_list("kind")
+        .annotate(n=Count("id"))
+    )
+    pauses = [
+        {
+            "reason": reason,
+            "started_at": started.isoformat(),
+            "ended_at": ended.isoformat() if ended else None,
+        }
+        for reason, started, ended in dynamic.pauses.filter(
+            Q(ended_at__isnull=True) | Q(ended_at__gte=start), started_at__lt=end
+        )
+        .order_by("started_at")
+        .values_list("reason", "started_at", "ended_at")
+    ]
+    matters = list(
+        dynamic.matters.filter(
+            Q(state=Matter.State.OPEN) | Q(closed_at__gte=start, closed_at__lt=end)
+        )
+        .order_by("-closed_at", "-opened_at")
+        .values("id", "title", "state", "closed_at")
+    )
+    decided = [
+        {"id": m["id"], "title": m["title"], "state": m["state"]}
+        for m in matters
+        if m["state"] != Matter.State.OPEN and m["state"] != Matter.State.WITHDRAWN
+    ]
+    still_open = [
+        {"id": m["id"], "title": m["title"]}
+        for m in matters
+        if m["state"] == Matter.State.OPEN
+    ]
+    shared_entries = list(
+        JournalEntry.objects.filter(
+            dynamic=dynamic,
+            visibility=JournalEntry.Visibility.SHARED,
+            shared_at__gte=start,
+            shared_at__lt=end,
+        ).values_list("id", flat=True)
+    )
+    return {
+        "from": start.isoformat(),
+        "to": end.isoformat(),
+        "taken_at": now.isoformat(),
+        "checkins": per_role,
+        "signals": signals,
+        "pauses": pauses,
+        "decisions": decided,
+        "open_matters": still_open,
+        "shared_entries": shared_entries,
+    }

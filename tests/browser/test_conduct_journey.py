@@ -1,0 +1,230 @@
+"""A missed duty becomes an incident; the follower reflects; the leader picks a
+correction from the agreed menu; it shows as a task; done closes the incident.
+
+The slip is recorded through the service the duties worker calls. Screenshots
+land in var/screenshots/7-*.png.
+"""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import Browser, Page, expect
+
+from agreements import services as agreements
+from conduct import services as conduct
+from conduct.models import Incident
+from conftest import PASSWORD
+from dynamics import services as dynamics
+from tests.browser.helpers import (
+    assert_no_horizontal_overflow,
+    new_phone,
+    shot,
+    sign_in,
+)
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _signed_agreement(dynamic, leader, follower, now) -> None:
+    draft = agreements.propose_draft(leader, dynamic.pk, now=now)
+    for name, text, tags in (
+        ("Early night", "In bed by ten, phone outside the room.", "bedtime"),
+        ("Lines", "Write lines on what to keep in mind.", "writing"),
+    ):
+        agreements.add_item(
+            leader,
+            dynamic.pk,
+            number=draft.number,
+            section="consequences",
+            values={
+                "kind": "correction",
+                "name": name,
+                "description": text,
+                "tags": tags,
+            },
+            now=now,
+        )
+    agreements.sign(leader, dynamic.pk, number=draft.number, now=now)
+    agreements.sign(follower, dynamic.pk, number=draft.number, now=now)
+
+
+def _slip(dynamic, person, key: str, title: str, now):
+    return conduct.record_slip_from_occurrence(
+        dynamic_id=dynamic.pk,
+        occurrence_key=key,
+        assignee_id=person.pk,
+        title=title,
+        due_at=now - timedelta(hours=3),
+        kind="missed",
+        now=now,
+    )
+
+
+@pytest.fixture
+def couple(user_factory, dynamic_factory):
+    leader, follower = user_factory("Alex"), user_factory("Robin")
+    dynamic = dynamic_factory(leader, follower)
+    _signed_agreement(dynamic, leader, follower, timezone.now() - timedelta(hours=1))
+    return dynamic, leader, follower
+
+
+def test_missed_ritual_is_reflected_on_corrected_and_closed_by_doing_it(
+    live_server, page: Page, browser: Browser, couple
+):
+    dynamic, leader, follower = couple
+    base, now = live_server.url, timezone.now()
+    # As the duties worker will: twice, and it is still one incident.
+    for _run in range(2):
+        slip = _slip(dynamic, follower, "ritual-3:evening", "Evening tidy-up", now)
+    _slip(dynamic, leader, "ritual-8:review", "Sunday review", now)
+    assert Incident.objects.count() == 2
+    incidents_url = f"{base}/d/{dynamic.pk}/incidents/"
+
+    # The follower sees both partners' slips in one open list.
+    sign_in(page, base, follower.email, PASSWORD)
+    page.goto(incidents_url)
+    open_list = page.locator(
+        "section", has=page.get_by_role("heading", name=re.compile("^Open"))
+    )
+    expect(open_list.get_by_text("Evening tidy-up")).to_be_visible()
+    expect(open_list.get_by_text("Sunday review")).to_be_visible()
+    assert_no_horizontal_overflow(page)
+    shot(page, "7-01-incidents-follower")
+
+    # The follower writes what happened and what they will do differently.
+    page.get_by_role("link", name="Evening tidy-up").click()
+    expect(page.get_by_role("heading", name="Evening tidy-up")).to_be_visible()
+    shot(page, "7-02-incident-before-reflection")
+    page.get_by_label("What happened").fill("I lost track of time after dinner.")
+    page.get_by_label("What I'll do differently").fill("An alarm at 20:30.")
+    page.get_by_role("button", name="Save reflection").click()
+    expect(page.get_by_text("Your reflection is saved.")).to_be_visible()
+    shot(page, "7-03-reflected")
+
+    # The leader picks a correction from the agreed menu, with something to do.
+    context_b, leader_page = new_phone(browser)
+    sign_in(leader_page, base, leader.email, PASSWORD)
+    leader_page.goto(f"{base}/d/{dynamic.pk}/incidents/{slip.pk}/")
+    expect(
+        leader_page.get_by_text("I lost track of time after dinner.")
+    ).to_be_visible()
+    leader_page.get_by_role("radio", name=re.compile("^Lines")).check()
+    leader_page.get_by_label("Something to do (optional)").fill("Ten lines on patience")
+    due = timezone.localtime(now + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
+    leader_page.get_by_label("Done by").fill(due)
+    assert_no_horizontal_overflow(leader_page)
+    shot(leader_page, "7-04-leader-picks-from-menu")
+    leader_page.get_by_role("button", name="Give correction").click()
+    expect(
+        leader_page.get_by_text("Correction given from the agreed menu.")
+    ).to_be_visible()
+    expect(leader_page.get_by_role("heading", name="Consequence task")).to_be_visible()
+    shot(leader_page, "7-05-leader-sees-task")
+
+    # The follower sees it as a consequence task; done closes the incident.
+    page.goto(incidents_url)
+    expect(page.get_by_text(re.compile("to do by"))).to_be_visible()
+    shot(page, "7-06-list-with-task")
+    page.get_by_role("link", name="Evening tidy-up").click()
+    expect(page.get_by_text("Ten lines on patience")).to_be_visible()
+    shot(page, "7-07-task-follower")
+    page.get_by_role("button", name="Mark done").click()
+    expect(page.get_by_text("Done. The incident is resolved.")).to_be_visible()
+    expect(
+        page.get_by_role("heading", name="Resolved: consequence from the menu")
+    ).to_be_visible()
+    shot(page, "7-08-resolved")
+    assert Incident.objects.get(pk=slip.pk).state == Incident.State.RESOLVED
+
+    page.goto(incidents_url)
+    resolved = page.locator("section", has=page.get_by_role("heading", name="Resolved"))
+    expect(resolved.get_by_text("Evening tidy-up")).to_be_visible()
+    shot(page, "7-09-list-after")
+    page.get_by_role("link", name="Ledger and streaks").click()
+    expect(page.get_by_role("heading", name="Ledger and streaks")).to_be_visible()
+    assert_no_horizontal_overflow(page)
+    shot(page, "7-10-ledger")
+    context_b.close()
+
+
+def test_leader_is_told_why_not_now_and_offered_later_or_forgive(
+    live_server, page: Page, couple
+):
+    dynamic, leader, follower = couple
+    now = timezone.now()
+    slip = _slip(dynamic, follower, "ritual-3:x", "Morning stretches", now)
+    conduct.reflect(
+        follower,
+        dynamic.pk,
+        slip.pk,
+        what_happened="Slept badly.",
+        differently="Bed earlier.",
+        now=now,
+    )
+    dynamics.pause_dynamic(follower, dynamic.pk, reason="illness", now=now)
+    sign_in(page, live_server.url, leader.email, PASSWORD)
+    page.goto(f"{live_server.url}/d/{dynamic.pk}/incidents/{slip.pk}/")
+    expect(
+        page.get_by_text("no correction is given while the clocks are stopped")
+    ).to_be_visible()
+    expect(page.get_by_text("Schedule it for later", exact=True)).to_be_visible()
+    expect(page.get_by_role("button", name="Forgive")).to_be_visible()
+    assert_no_horizontal_overflow(page)
+    shot(page, "7-11-care-not-now")
+    page.get_by_label("A word of forgiveness").fill("Get well first.")
+    page.get_by_role("button", name="Forgive").click()
+    expect(page.get_by_role("heading", name="Resolved: forgiven")).to_be_visible()
+    shot(page, "7-12-forgiven")
+
+
+def test_follower_raises_the_leaders_missed_promise_and_the_leader_makes_it_right(
+    live_server, page: Page, browser: Browser, couple
+):
+    dynamic, leader, follower = couple
+    base = live_server.url
+
+    # The follower raises it, and proposes a way to make such slips right.
+    sign_in(page, base, follower.email, PASSWORD)
+    page.goto(f"{base}/d/{dynamic.pk}/incidents/")
+    page.get_by_role("link", name="Note something").click()
+    page.get_by_label("The leader missed a promise").check()
+    page.get_by_label("My partner").check()
+    page.get_by_label("What happened, in a few words").fill("Friday evening cancelled")
+    assert_no_horizontal_overflow(page)
+    shot(page, "7-13-report-missed-promise")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("heading", name="Friday evening cancelled")).to_be_visible()
+    page.goto(f"{base}/d/{dynamic.pk}/make-it-right/")
+    page.get_by_label("What the leader would do to make a slip right").fill(
+        "Plan the next date"
+    )
+    page.get_by_role("button", name="Propose").click()
+    expect(page.get_by_text("Waiting for your partner to agree")).to_be_visible()
+
+    # The leader agrees to the item, reflects, apologises and makes it right.
+    context_b, leader_page = new_phone(browser)
+    sign_in(leader_page, base, leader.email, PASSWORD)
+    leader_page.goto(f"{base}/d/{dynamic.pk}/make-it-right/")
+    leader_page.get_by_role("button", name="Agree").click()
+    expect(leader_page.get_by_text("Agreed by both", exact=True)).to_be_visible()
+    shot(leader_page, "7-14-make-it-right-list")
+    leader_page.goto(f"{base}/d/{dynamic.pk}/incidents/")
+    leader_page.get_by_role("link", name="Friday evening cancelled").click()
+    expect(leader_page.get_by_text("Give correction")).to_have_count(0)
+    leader_page.get_by_label("What happened").fill("Work ran over; I didn't call.")
+    leader_page.get_by_label("What I'll do differently").fill("Fridays stay ours.")
+    leader_page.get_by_role("button", name="Save reflection").click()
+    leader_page.get_by_text("Add my apology").click()
+    leader_page.get_by_label("Your apology").fill("I'm sorry I let you down.")
+    leader_page.get_by_role("button", name="Attach apology").click()
+    expect(leader_page.get_by_text("Your apology is attached.")).to_be_visible()
+    leader_page.get_by_role("radio", name="Plan the next date").check()
+    shot(leader_page, "7-15-leader-makes-it-right")
+    leader_page.get_by_role("button", name="Make it right").click()
+    expect(
+        leader_page.get_by_role("heading", name="Resolved: made right")
+    ).to_be_visible()
+    shot(leader_page, "7-16-made-right")
+    context_b.close()
