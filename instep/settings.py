@@ -89,6 +89,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "instep.middleware.RefusalMiddleware",
     "accounts.middleware.PreferencesMiddleware",
     "accounts.middleware.QuickLockMiddleware",
     "agreements.middleware.PresenceMiddleware",
