@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from agreements import authority
+from conduct.services import record_slip_from_occurrence
 from duties import clock
 from duties.models import Duty, FeedToken, Occurrence, ScheduledPause
 from dynamics import audit
@@ -517,8 +518,31 @@ def settle(dynamic_id: int, *, now: datetime) -> int:
             )
             occ.settled_at = now
             occ.save(update_fields=["outcome", "settled_at"])
+            if occ.outcome == Occurrence.Outcome.MISSED:
+                _record_slip(occ, pauses, kind="missed", now=now)
             settled += 1
     return settled
+
+
+def _record_slip(
+    occ: Occurrence, pauses: list[clock.Interval], *, kind: str, now: datetime
+) -> None:
+    """Hands a late or missed occurrence to conduct as an incident.
+
+    Idempotent by the occurrence's key, so a worker that runs twice records
+    one incident; excused occurrences never get here. The due time handed on
+    is the one the clock judged by: a task frozen by a pause fell due later.
+    """
+    due = clock.countdown(occ.times(), pauses, now).deadline or occ.due_at
+    record_slip_from_occurrence(
+        dynamic_id=occ.dynamic_id,
+        occurrence_key=str(occ.pk),
+        assignee_id=occ.assignee_id,
+        title=occ.duty.title,
+        due_at=due,
+        kind=kind,
+        now=now,
+    )
 
 
 # Ticking and reviewing --------------------------------------------------------------
@@ -601,6 +625,8 @@ def complete(
     occ.review = Occurrence.Review.PENDING if duty.reviewed else ""
     occ.review_note = ""
     occ.save()
+    if occ.outcome == Occurrence.Outcome.LATE:
+        _record_slip(occ, pauses, kind="late", now=now)
     audit.record(
         membership.dynamic,
         actor,
