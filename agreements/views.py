@@ -21,7 +21,7 @@ from agreements.forms import (
 from agreements.models import ExplorationAnswer, Limit
 from dynamics.access import Act, require
 from instep.errors import Refused
-from instep.http import apply_refusal, redirect_see_other, refusal_redirect
+from instep.http import apply_refusal, form_status, redirect_see_other, refusal_redirect
 
 SECTION_TITLES = {
     "domains": gettext_lazy("area of life"),
@@ -29,10 +29,6 @@ SECTION_TITLES = {
     "limits": gettext_lazy("limit"),
     "consequences": gettext_lazy("reward or correction"),
 }
-
-
-def _status(form) -> int:
-    return 400 if form.is_bound and form.errors else 200
 
 
 def _version_url(dynamic_id: int, number: int, anchor: str = "") -> str:
@@ -112,7 +108,7 @@ def edit_version(request: HttpRequest, dynamic_id: int, number: int) -> HttpResp
         request,
         "agreements/version_form.html",
         {"membership": me, "version": version, "form": form},
-        status=_status(form),
+        status=form_status(form),
     )
 
 
@@ -181,7 +177,7 @@ def add_item(
             "form": form,
             "adding": True,
         },
-        status=_status(form),
+        status=form_status(form),
     )
 
 
@@ -239,7 +235,7 @@ def change_item(
                 initial={"section": section, "item_id": item_id}
             ),
         },
-        status=_status(form),
+        status=form_status(form),
     )
 
 
@@ -412,7 +408,7 @@ def edit_safewords(request: HttpRequest, dynamic_id: int) -> HttpResponse:
         request,
         "agreements/safewords.html",
         {"membership": me, "form": form},
-        status=_status(form),
+        status=form_status(form),
     )
 
 
@@ -470,7 +466,7 @@ def answer_idea(request: HttpRequest, dynamic_id: int, item_id: int) -> HttpResp
         request,
         "agreements/answer.html",
         {"membership": me, "item": item, "form": form},
-        status=_status(form),
+        status=form_status(form),
     )
 
 
@@ -492,7 +488,7 @@ def add_idea(request: HttpRequest, dynamic_id: int) -> HttpResponse:
         request,
         "agreements/idea_form.html",
         {"membership": me, "form": form},
-        status=_status(form),
+        status=form_status(form),
     )
 
 

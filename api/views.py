@@ -11,7 +11,7 @@ from api import portability, services
 from api.forms import TokenForm
 from api.models import ApiToken
 from instep.errors import Refused
-from instep.http import apply_refusal, redirect_see_other
+from instep.http import apply_refusal, form_status, redirect_see_other
 
 NEW_TOKEN = "api_new_token"
 
@@ -47,7 +47,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
         "created": next((t for t in mine if new and t.pk == new["id"]), None),
         "secret": new["secret"] if new else None,
     }
-    status = 400 if form.is_bound and form.errors else 200
+    status = form_status(form)
     return render(request, "api/tokens.html", context, status=status)
 
 

@@ -18,11 +18,7 @@ from duties.models import Duty, Occurrence
 from dynamics.access import Act, require
 from dynamics.models import Role
 from instep.errors import NotAllowed, Refused
-from instep.http import apply_refusal, redirect_see_other, refusal_redirect
-
-
-def _status(form) -> int:
-    return 400 if form.is_bound and form.errors else 200
+from instep.http import apply_refusal, form_status, redirect_see_other, refusal_redirect
 
 
 def forbidden_when_not_allowed(view):
@@ -149,7 +145,7 @@ def new_duty(request: HttpRequest, dynamic_id: int) -> HttpResponse:
         request,
         "duties/new_duty.html",
         {"membership": me, "form": form},
-        status=_status(form),
+        status=form_status(form),
     )
 
 
@@ -213,7 +209,7 @@ def edit_duty(request: HttpRequest, dynamic_id: int, duty_id: int) -> HttpRespon
         request,
         "duties/new_duty.html",
         {"membership": me, "form": form, "duty": duty},
-        status=_status(form),
+        status=form_status(form),
     )
 
 
@@ -267,7 +263,7 @@ def complete(request: HttpRequest, dynamic_id: int, occurrence_id: int) -> HttpR
             "row": queries._row(occ, pauses, now, request.user.pk),
             "form": form,
         },
-        status=_status(form),
+        status=form_status(form),
     )
 
 
@@ -395,7 +391,7 @@ def pauses(request: HttpRequest, dynamic_id: int) -> HttpResponse:
         request,
         "duties/pauses.html",
         {"membership": me, "form": form, "plans": plans},
-        status=_status(form),
+        status=form_status(form),
     )
 
 

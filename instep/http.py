@@ -23,9 +23,9 @@ def refusal_redirect(
     return redirect_see_other(to, *args)
 
 
-def form_status(form: Form) -> int:
-    """Returns 400 for a submitted form with errors, so tools and tests can tell."""
-    return 400 if form.is_bound and form.errors else 200
+def form_status(*forms: Form) -> int:
+    """Returns 400 when a submitted form has errors, so tools and tests can tell."""
+    return 400 if any(f.is_bound and f.errors for f in forms) else 200
 
 
 def apply_refusal(form: Form, refusal: Refused) -> None:

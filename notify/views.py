@@ -9,7 +9,7 @@ from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from instep.errors import Refused
-from instep.http import apply_refusal, redirect_see_other, refusal_redirect
+from instep.http import apply_refusal, form_status, redirect_see_other, refusal_redirect
 from notify import queries, services, vapid
 from notify.forms import (
     AppriseChannelForm,
@@ -51,7 +51,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:
             "push_form": PushChannelForm(),
             "vapid_public_key": vapid.instance_key().public_key,
         },
-        status=400 if form.is_bound and form.errors else 200,
+        status=form_status(form),
     )
 
 
@@ -71,7 +71,7 @@ def add_email(request: HttpRequest) -> HttpResponse:
         request,
         "notify/add.html",
         {"form": form, "kind": "email"},
-        status=400 if form.is_bound and form.errors else 200,
+        status=form_status(form),
     )
 
 
@@ -91,7 +91,7 @@ def add_apprise(request: HttpRequest) -> HttpResponse:
         request,
         "notify/add.html",
         {"form": form, "kind": "apprise"},
-        status=400 if form.is_bound and form.errors else 200,
+        status=form_status(form),
     )
 
 

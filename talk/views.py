@@ -12,7 +12,7 @@ from dynamics import access
 from dynamics.access import Act, allows
 from dynamics.models import Membership
 from instep.errors import NotAllowed, Refused
-from instep.http import apply_refusal, redirect_see_other, refusal_redirect
+from instep.http import apply_refusal, form_status, redirect_see_other, refusal_redirect
 from talk import queries, services
 from talk.forms import (
     AftercareQuestions,
@@ -37,10 +37,6 @@ def require(user: User, dynamic_id: int, act: Act) -> Membership:
         return access.require(user, dynamic_id, act)
     except NotAllowed as refusal:
         raise PermissionDenied(refusal.message) from None
-
-
-def _status(*forms) -> int:
-    return 400 if any(f.is_bound and f.errors for f in forms) else 200
 
 
 # ---------------------------------------------------------------- check-ins
@@ -72,7 +68,7 @@ def checkin(request: HttpRequest, dynamic_id: int) -> HttpResponse:
         request,
         "talk/checkin.html",
         {"membership": me, "page": page, "form": form, "aftercare": aftercare},
-        status=_status(form, *([aftercare] if aftercare else [])),
+        status=form_status(form, *([aftercare] if aftercare else [])),
     )
 
 
@@ -101,7 +97,7 @@ def checkin_prompt(request: HttpRequest, dynamic_id: int) -> HttpResponse:
         request,
         "talk/checkin_prompt.html",
         {"membership": me, "form": form},
-        status=_status(form),
+        status=form_status(form),
     )
 
 
@@ -140,7 +136,7 @@ def matter_new(request: HttpRequest, dynamic_id: int) -> HttpResponse:
         request,
         "talk/matter_new.html",
         {"membership": me, "form": form},
-        status=_status(form),
+        status=form_status(form),
     )
 
 
@@ -163,7 +159,7 @@ def request_new(request: HttpRequest, dynamic_id: int) -> HttpResponse:
         request,
         "talk/request_new.html",
         {"membership": me, "form": form},
-        status=_status(form),
+        status=form_status(form),
     )
 
 
@@ -189,7 +185,7 @@ def _matter_page(request, me, matter_id, *, comment=None, decide=None, answer=No
         request,
         "talk/matter_detail.html",
         context,
-        status=_status(*(f for f in (comment, decide, answer) if f)),
+        status=form_status(*(f for f in (comment, decide, answer) if f)),
     )
 
 
@@ -341,7 +337,7 @@ def journal_new(request: HttpRequest, dynamic_id: int) -> HttpResponse:
         request,
         "talk/journal_form.html",
         {"membership": me, "form": form},
-        status=_status(form),
+        status=form_status(form),
     )
 
 
@@ -383,7 +379,7 @@ def journal_edit(request: HttpRequest, dynamic_id: int, entry_id: int) -> HttpRe
         request,
         "talk/journal_form.html",
         {"membership": me, "form": form, "entry": entry},
-        status=_status(form),
+        status=form_status(form),
     )
 
 
@@ -461,7 +457,7 @@ def _review_page(request, me, review_id, form=None) -> HttpResponse:
             "detail": queries.review_detail(me, review_id),
             "form": form or ReviewNoteForm(),
         },
-        status=_status(form) if form else 200,
+        status=form_status(form) if form else 200,
     )
 
 
