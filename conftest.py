@@ -5,6 +5,7 @@ import os
 from datetime import UTC, datetime
 
 import pytest
+import time_machine
 from django.test import Client
 from django.urls import reverse
 
@@ -36,6 +37,21 @@ def browser_type_launch_args(browser_type_launch_args):
         "args": CHROMIUM_ARGS,
         "executable_path": os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"),
     }
+
+
+@pytest.fixture(autouse=True)
+def _suite_clock(request):
+    """Starts each test's clock at NOW, ticking, so that what a test builds with
+    the ``now`` fixture (an invitation valid for 7 days, a review date) is still
+    valid when a page or a worker reads the clock, whatever today's date is.
+
+    Browser tests keep the real clock: Chromium judges cookie expiry by it.
+    """
+    if "browser" in request.node.path.parts:
+        yield
+        return
+    with time_machine.travel(NOW, tick=True):
+        yield
 
 
 @pytest.fixture(autouse=True)
