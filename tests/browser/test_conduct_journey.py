@@ -14,6 +14,7 @@ from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
 from agreements import services as agreements
+from agreements.models import Consequence
 from conduct import services as conduct
 from conduct.models import Incident
 from conftest import PASSWORD
@@ -272,3 +273,79 @@ def test_follower_raises_the_leaders_missed_promise_and_the_leader_makes_it_righ
     ).to_be_visible()
     shot(leader_page, "7-16-made-right")
     context_b.close()
+
+
+def test_private_low_check_in_holds_a_correction_back_without_showing_it(
+    live_server, page: Page, couple
+):
+    from talk import services as talk
+
+    dynamic, leader, follower = couple
+    now = timezone.now()
+    slip = _slip(dynamic, follower, "ritual-3:y", "Evening walk", now)
+    conduct.reflect(
+        follower,
+        dynamic.pk,
+        slip.pk,
+        what_happened="Tired.",
+        differently="Rest.",
+        now=now,
+    )
+    # Mood shared (3), energy kept private (1): only the engine sees the 1.
+    talk.check_in(
+        follower,
+        dynamic.pk,
+        mood=3,
+        energy=1,
+        stress=3,
+        connection=3,
+        shared={"mood", "stress", "connection"},
+        now=now,
+    )
+    sign_in(page, live_server.url, leader.email, PASSWORD)
+    page.goto(f"{live_server.url}/d/{dynamic.pk}/incidents/{slip.pk}/")
+    note = page.get_by_role("note")
+    expect(note).to_contain_text("A limit of care applies right now")
+    expect(note).not_to_contain_text("energy")
+    expect(page.get_by_role("button", name="Give correction")).to_have_count(0)
+    assert_no_horizontal_overflow(page)
+    shot(page, "7-17-care-private-check-in")
+
+
+def test_missed_consequence_task_is_raised_for_talk_not_a_new_incident(
+    live_server, page: Page, couple
+):
+    dynamic, leader, follower = couple
+    now = timezone.now()
+    then = now - timedelta(days=2, hours=12)
+    slip = _slip(dynamic, follower, "ritual-3:z", "Morning stretches", then)
+    conduct.reflect(
+        follower,
+        dynamic.pk,
+        slip.pk,
+        what_happened="Late.",
+        differently="Alarm.",
+        now=then,
+    )
+    lines = Consequence.objects.get(version__dynamic=dynamic, name="Lines")
+    conduct.give_consequence(
+        leader,
+        dynamic.pk,
+        slip.pk,
+        consequence_id=lines.pk,
+        task="Ten lines on patience",
+        task_due_at=then + timedelta(hours=6),
+        now=then,
+    )
+    duties.materialise(now=now)  # the worker: the task is past its 24 hours
+    assert Incident.objects.count() == 1
+    sign_in(page, live_server.url, follower.email, PASSWORD)
+    page.goto(f"{live_server.url}/d/{dynamic.pk}/incidents/")
+    expect(page.get_by_text("the task was not done: talk about it")).to_be_visible()
+    page.get_by_role("link", name="Morning stretches").click()
+    expect(
+        page.get_by_role("heading", name="The repair task was not done")
+    ).to_be_visible()
+    expect(page.get_by_text("raised again for you to talk about")).to_be_visible()
+    assert_no_horizontal_overflow(page)
+    shot(page, "7-18-missed-task-raised-for-talk")
