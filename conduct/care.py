@@ -5,12 +5,12 @@ signal, and while the follower's latest check-in says mood or energy 1 of 5.
 ``care_block`` is the rule as a pure function of those facts; ``facts_of``
 loads them.
 
-``latest_wellbeing`` is the protocol between conduct and the daily check-ins.
-Until the ``talk`` app is merged it reads the follower's latest aftercare
-check-in (``dynamics.Aftercare``): its "how are you" counts as mood, and it
-says nothing about energy. Once ``talk`` lands it reads the latest
-``talk`` check-in's mood and energy instead (see docs/conduct.md); nothing
-else in conduct changes.
+``latest_wellbeing`` is the one place that reads how the follower is: their
+latest daily check-in (``talk.CheckIn``: mood and energy), or their aftercare
+answer after a red signal (``dynamics.Aftercare``, its "how are you" counting
+as mood) when that is newer. A private answer counts too: the rule protects
+the follower, and the leader is told only that a limit of care applies, never
+the private value.
 """
 
 from dataclasses import dataclass
@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from dynamics.models import Aftercare, Dynamic, Signal
+from talk.models import CheckIn
 
 RED_COOL_DOWN = timedelta(hours=12)
 LOWEST = 1  # a 1 of 5 for mood or energy means care first
@@ -33,11 +34,25 @@ class Block(StrEnum):
 
 
 @dataclass(frozen=True)
+class Wellbeing:
+    """How the person said they are, and which of it the partner may see."""
+
+    mood: int | None = None
+    energy: int | None = None
+    mood_shared: bool = True
+    energy_shared: bool = True
+    at: datetime | None = None
+
+
+@dataclass(frozen=True)
 class CareFacts:
     paused: bool
     last_red_at: datetime | None
     mood: int | None
     energy: int | None
+    # A private answer still protects; it is only never named to the leader.
+    mood_shared: bool = True
+    energy_shared: bool = True
 
 
 @dataclass(frozen=True)
@@ -47,36 +62,57 @@ class CareBlock:
     until: datetime | None = None  # when the block ends by itself, if known
 
 
-def latest_wellbeing(
-    dynamic: Dynamic | int, user: User | int
-) -> tuple[int | None, int | None]:
-    """Returns (mood, energy) from the person's latest check-in in the dynamic.
+def latest_wellbeing(dynamic: Dynamic | int, user: User | int) -> Wellbeing:
+    """Returns the person's latest word on how they are in the dynamic, in two
+    queries: the latest daily check-in, unless an aftercare answer is newer.
 
-    Either is None when nothing says. Reads aftercare check-ins until the
-    ``talk`` app's daily check-ins exist (see the module docstring).
+    Nothing said yet gives an empty ``Wellbeing``.
     """
-    latest = (
-        Aftercare.objects.filter(pause__dynamic=dynamic, user=user)
-        .order_by("-updated_at", "-id")
-        .values_list("feeling", flat=True)
+    checkin = (
+        CheckIn.objects.filter(dynamic=dynamic, user=user)
+        .order_by("-day", "-updated_at", "-id")
+        .values("mood", "energy", "mood_shared", "energy_shared", "updated_at")
         .first()
     )
-    return latest, None
+    aftercare = (
+        Aftercare.objects.filter(pause__dynamic=dynamic, user=user)
+        .order_by("-updated_at", "-id")
+        .values("feeling", "updated_at")
+        .first()
+    )
+    if aftercare and (
+        checkin is None or aftercare["updated_at"] > checkin["updated_at"]
+    ):
+        # The aftercare page shows the partner this answer: it is shared.
+        return Wellbeing(mood=aftercare["feeling"], at=aftercare["updated_at"])
+    if checkin is None:
+        return Wellbeing()
+    return Wellbeing(
+        mood=checkin["mood"],
+        energy=checkin["energy"],
+        mood_shared=checkin["mood_shared"],
+        energy_shared=checkin["energy_shared"],
+        at=checkin["updated_at"],
+    )
 
 
 def facts_of(dynamic: Dynamic, follower_id: int | None, now: datetime) -> CareFacts:
-    """Returns the facts the limits of care depend on, in two or three queries."""
+    """Returns the facts the limits of care depend on, in three queries (one
+    without a follower)."""
     last_red_at = (
         Signal.objects.filter(dynamic=dynamic, kind=Signal.Kind.RED, sent_at__lte=now)
         .order_by("-sent_at")
         .values_list("sent_at", flat=True)
         .first()
     )
-    mood, energy = (
-        latest_wellbeing(dynamic, follower_id) if follower_id else (None, None)
-    )
+    how = latest_wellbeing(dynamic, follower_id) if follower_id else Wellbeing()
     return CareFacts(
-        paused=dynamic.is_paused, last_red_at=last_red_at, mood=mood, energy=energy
+        paused=dynamic.is_paused,
+        last_red_at=last_red_at,
+        mood=how.mood,
+        energy=how.energy,
+        mood_shared=how.mood_shared,
+        energy_shared=how.energy_shared,
     )
 
 
@@ -106,19 +142,25 @@ def care_block(facts: CareFacts, now: datetime) -> CareBlock | None:
             until=until,
         )
     low = [
-        name
-        for name, value in ((_("mood"), facts.mood), (_("energy"), facts.energy))
+        (name, shared)
+        for name, value, shared in (
+            (_("mood"), facts.mood, facts.mood_shared),
+            (_("energy"), facts.energy, facts.energy_shared),
+        )
         if value is not None and value <= LOWEST
     ]
-    if low:
-        return CareBlock(
-            Block.WELLBEING,
-            _(
-                "Your partner's latest check-in says %(what)s 1 of 5: this is a "
-                "time for care, not for correction."
-            )
-            % {"what": _(" and ").join(low)}
-            + " "
-            + later,
+    if not low:
+        return None
+    named = [name for name, shared in low if shared]
+    if named:
+        message = _(
+            "Your partner's latest check-in says %(what)s 1 of 5: this is a "
+            "time for care, not for correction."
+        ) % {"what": _(" and ").join(named)}
+    else:
+        # A private answer: the leader learns that care comes first, not why.
+        message = _(
+            "A limit of care applies right now: this is a time for care, not "
+            "for correction."
         )
-    return None
+    return CareBlock(Block.WELLBEING, message + " " + later)

@@ -76,7 +76,10 @@ class _TaskFields(forms.Form):
         label=_("Something to do (optional)"),
         max_length=200,
         required=False,
-        help_text=_("With something to do, it stays open until it is done."),
+        help_text=_(
+            "With something to do, it goes on Today with a countdown and stays "
+            "open until it is done."
+        ),
     )
     task_due_at = forms.DateTimeField(
         label=_("Done by"), required=False, widget=DeadlineInput()
@@ -104,7 +107,18 @@ class ConsequenceForm(_TaskFields):
         required=False,
         help_text=_("Needed only when it touches a soft limit."),
     )
-    field_order = ["consequence", "task", "task_due_at", "soft_limit_checked"]
+    task_reviewed = forms.BooleanField(
+        label=_("I'll review it when it's done"),
+        required=False,
+        help_text=_("Then your approval closes it, not the tick alone."),
+    )
+    field_order = [
+        "consequence",
+        "task",
+        "task_due_at",
+        "task_reviewed",
+        "soft_limit_checked",
+    ]
 
     def __init__(self, *args, items=(), **kwargs):
         super().__init__(*args, **kwargs)

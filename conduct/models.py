@@ -103,10 +103,21 @@ class Incident(models.Model):
     chosen_name = models.CharField(max_length=120, blank=True)
     chosen_at = models.DateTimeField(null=True, blank=True)
 
-    # The repair task: what is to be done, by when. Maps onto duties.Duty.
+    # The repair task: what is to be done, by when. The duty on the clock is
+    # ``duty``; the words and times are kept here so history stays readable.
     task = models.CharField(_("what is to be done"), max_length=200, blank=True)
     task_due_at = models.DateTimeField(null=True, blank=True)
     task_done_at = models.DateTimeField(null=True, blank=True)
+    duty = models.OneToOneField(
+        "duties.Duty",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="incident",
+    )
+    # The repair task ran out without being done: the incident is open again,
+    # raised for the couple to talk about (never a new slip of its own).
+    repair_missed_at = models.DateTimeField(null=True, blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -178,6 +189,10 @@ class Incident(models.Model):
     @property
     def is_leaders(self) -> bool:
         return self.subject_role == Role.LEADER
+
+    @property
+    def repair_missed(self) -> bool:
+        return self.repair_missed_at is not None and self.state == self.State.OPEN
 
     @property
     def has_reflection(self) -> bool:

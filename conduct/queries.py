@@ -10,6 +10,7 @@ from agreements.authority import consequence_menu, local_date
 from agreements.models import Consequence
 from conduct import care
 from conduct.models import Apology, Incident, MakeItRight
+from duties.models import Occurrence
 from dynamics.models import Dynamic, Membership, Role
 
 RESOLVED_PAGE_SIZE = 20
@@ -24,18 +25,128 @@ SLIPS = [
 ON_THE_CLOCK = [Incident.Source.LATE, Incident.Source.MISSED]
 
 
+def _raised_for_review(at: datetime) -> Q:
+    """Open at ``at`` and either reported 7 or more days before, or with a
+    repair task that ran out (raised for talk at once)."""
+    open_then = Q(reported_at__lte=at) & (
+        Q(resolved_at__isnull=True) | Q(resolved_at__gt=at)
+    )
+    return open_then & (
+        Q(reported_at__lte=at - REVIEW_AFTER) | Q(repair_missed_at__lte=at)
+    )
+
+
 def incidents_for_weekly_review(
     dynamic: Dynamic | int, now: datetime
 ) -> list[Incident]:
-    """Returns the incidents open for 7 days or more, oldest first, in one query.
+    """Returns the incidents open for 7 days or more (or whose repair task ran
+    out), oldest first, in one query.
 
     Nothing is silently dropped: the weekly review raises each of them.
     """
     return list(
-        Incident.objects.filter(dynamic=dynamic, reported_at__lte=now - REVIEW_AFTER)
+        Incident.objects.filter(_raised_for_review(now), dynamic=dynamic)
         .exclude(state=Incident.State.RESOLVED)
         .order_by("reported_at", "id")
     )
+
+
+def open_for_review(dynamic_id: int, week_end: datetime) -> list[dict]:
+    """Returns, JSON-ready and in one query, the incidents the weekly review
+    ending at ``week_end`` raises: open at that moment and reported 7 or more
+    days before it, or with a repair task that ran out. Oldest first.
+
+    People appear by role, never by name; the title is the couple's own words,
+    which both partners see on the incident.
+    """
+    rows = (
+        Incident.objects.filter(_raised_for_review(week_end), dynamic_id=dynamic_id)
+        .order_by("reported_at", "id")
+        .values(
+            "id",
+            "title",
+            "source",
+            "subject_role",
+            "reported_at",
+            "state",
+            "resolved_at",
+            "repair_missed_at",
+            "rule_id",
+        )
+    )
+    return [
+        {
+            "id": row["id"],
+            "title": row["title"],
+            "source": row["source"],
+            "role": row["subject_role"],
+            "reported_at": row["reported_at"].isoformat(),
+            "days_open": (week_end - row["reported_at"]).days,
+            # Its state now; one resolved since week_end was open then.
+            "state": Incident.State.OPEN
+            if row["resolved_at"] is not None
+            else row["state"],
+            "repair_missed": row["repair_missed_at"] is not None
+            and row["repair_missed_at"] <= week_end,
+            "about_a_rule": row["rule_id"] is not None,
+        }
+        for row in rows
+    ]
+
+
+def week_summary(dynamic_id: int, start: datetime, end: datetime) -> dict:
+    """Returns, JSON-ready and in one query, what happened in conduct in
+    [start, end): incidents recorded by kind and by whose, incidents resolved
+    by resolution, and how many were open at the end.
+    """
+    in_week = Q(reported_at__gte=start, reported_at__lt=end)
+    resolved_in_week = Q(resolved_at__gte=start, resolved_at__lt=end)
+    counts = {
+        f"recorded_{source}": Count("id", filter=in_week & Q(source=source))
+        for source in Incident.Source.values
+    }
+    counts |= {
+        f"resolved_{resolution}": Count(
+            "id", filter=resolved_in_week & Q(resolution=resolution)
+        )
+        for resolution in Incident.Resolution.values
+    }
+    counts |= {
+        f"{role}_{what}": Count(
+            "id",
+            filter=in_week
+            & Q(subject_role=role)
+            & (
+                Q(source=Incident.Source.PRAISE)
+                if what == "praise"
+                else Q(source__in=SLIPS)
+            ),
+        )
+        for role in Role.values
+        for what in ("slips", "praise")
+    }
+    counts["self_reported"] = Count("id", filter=in_week & Q(self_reported=True))
+    counts["open_at_end"] = Count(
+        "id",
+        filter=Q(reported_at__lt=end)
+        & (Q(resolved_at__isnull=True) | Q(resolved_at__gte=end)),
+    )
+    totals = Incident.objects.filter(dynamic_id=dynamic_id).aggregate(**counts)
+    return {
+        "from": start.isoformat(),
+        "to": end.isoformat(),
+        "recorded": {s: totals[f"recorded_{s}"] for s in Incident.Source.values},
+        "resolved": {r: totals[f"resolved_{r}"] for r in Incident.Resolution.values},
+        "by_role": {
+            role: {
+                "slips": totals[f"{role}_slips"],
+                "praise": totals[f"{role}_praise"],
+            }
+            for role in Role.values
+        },
+        "self_reported": totals["self_reported"],
+        "open_at_end": totals["open_at_end"],
+    }
 
 
 def _members(dynamic: Dynamic) -> dict[int, Membership]:
@@ -108,12 +219,14 @@ class IncidentDetail:
     may_celebrate: bool = field(default=False)
     may_complete: bool = field(default=False)
     flagged_for_review: bool = field(default=False)
+    # The repair task's occurrence on the clock, while there is one to do.
+    repair: Occurrence | None = field(default=None)
 
 
 def incident_detail(
     me: Membership, incident: Incident, now: datetime
 ) -> IncidentDetail:
-    """Returns what the incident page shows, in at most seven queries."""
+    """Returns what the incident page shows, in at most eight queries."""
     dynamic = me.dynamic
     _label([incident], _members(dynamic), me)
     apologies = list(incident.apologies.all())
@@ -142,6 +255,13 @@ def incident_detail(
         if incident.resolution == Incident.Resolution.REWARD
         else incident.subject_id
     )
+    repair = None
+    if incident.in_repair and incident.duty_id is not None:
+        repair = (
+            Occurrence.objects.filter(duty_id=incident.duty_id)
+            .order_by("-due_at")
+            .first()
+        )
     return IncidentDetail(
         incident=incident,
         me=me,
@@ -163,7 +283,8 @@ def incident_detail(
         may_celebrate=incident.is_praise and open_,
         may_complete=incident.in_repair and doer == me.user_id,
         flagged_for_review=incident.is_open
-        and incident.reported_at <= now - REVIEW_AFTER,
+        and (incident.reported_at <= now - REVIEW_AFTER or incident.repair_missed),
+        repair=repair,
     )
 
 
@@ -275,7 +396,9 @@ def ledger(me: Membership, now: datetime) -> Ledger:
     _label(open_, members, me)
     return Ledger(
         open=open_,
-        for_review=[i for i in open_ if i.reported_at <= now - REVIEW_AFTER],
+        for_review=[
+            i for i in open_ if i.reported_at <= now - REVIEW_AFTER or i.repair_missed
+        ],
         people=people,
         members=members,
         **totals,

@@ -12,6 +12,13 @@ Who does what in an incident:
 - corrections are never imposed on the leader: the leader chooses a "make it
   right" item both agreed on;
 - the partner of the one who slipped forgives or excuses.
+
+A resolution with something to do becomes a one-off duty on the clock
+(``duties.services.assign_repair_task``), linked as ``Incident.duty``; duties
+calls back ``repair_task_done`` when it is done (and approved, if reviewed),
+and hands a missed one to ``record_slip_from_occurrence``, which raises the
+incident again for talk instead of recording a new slip. Conduct builds on
+duties: duties imports conduct only inside those two hooks.
 """
 
 from datetime import datetime
@@ -25,6 +32,8 @@ from agreements.models import Consequence, Rule
 from agreements.services import version_in_force
 from conduct import care
 from conduct.models import Apology, Incident, MakeItRight
+from duties import services as duty_services
+from duties.models import Occurrence
 from dynamics import audit
 from dynamics.access import Act, require
 from dynamics.models import Dynamic, Membership, Pause, Role
@@ -54,6 +63,7 @@ def record_slip_from_occurrence(
     due_at: datetime,
     kind: str,
     now: datetime,
+    duty_id: int | None = None,
 ) -> Incident | None:
     """Records that an occurrence was late or missed, exactly once.
 
@@ -62,12 +72,22 @@ def record_slip_from_occurrence(
     occurrence recorded as "late" turns the same open incident into a miss;
     it never adds a second one. Returns the incident, or None when the slip
     never arises: the dynamic has ended, or a pause covered the due time.
+
+    When ``duty_id`` is an incident's repair task, no new incident arises
+    (a slip on a consequence would breed consequences without end): a missed
+    one raises that incident again for talk, and that incident is returned.
     """
     if kind not in OCCURRENCE_SLIPS:
         raise Refused(_("An occurrence slip is either late or missed."))
     dynamic = Dynamic.objects.get(pk=dynamic_id)
     if dynamic.is_ended:
         return None
+    if duty_id is not None and (
+        repaired := Incident.objects.filter(
+            dynamic_id=dynamic_id, duty_id=duty_id
+        ).first()
+    ):
+        return _repair_task_slipped(repaired, kind, now)
     covered = (
         Pause.objects.filter(dynamic_id=dynamic_id, started_at__lte=due_at)
         .exclude(ended_at__lte=due_at)
@@ -108,6 +128,36 @@ def record_slip_from_occurrence(
         ):
             incident.source = Source.MISSED
             incident.save(update_fields=["source"])
+        return incident
+
+
+def _repair_task_slipped(incident: Incident, kind: str, now: datetime) -> Incident:
+    """A repair task ran late or out. Late: its tick still closes the incident.
+    Missed: the incident opens again, raised for the couple to talk about; the
+    choice and the task stay on it as history. Idempotent like the slips."""
+    if kind != Source.MISSED:
+        return incident
+    with transaction.atomic():
+        incident = Incident.objects.select_for_update().get(pk=incident.pk)
+        if incident.state != State.REPAIR:
+            return incident  # raised already, forgiven, or done after all
+        incident.state = State.OPEN
+        incident.resolution, incident.resolved_by = "", None
+        incident.repair_missed_at = now
+        incident.save(
+            update_fields=["state", "resolution", "resolved_by", "repair_missed_at"]
+        )
+        audit.record(
+            incident.dynamic,
+            None,
+            "repair_missed",
+            _(
+                "The repair task for incident %(n)s was not done in time: raised "
+                "again to talk about"
+            )
+            % {"n": incident.pk},
+            at=now,
+        )
         return incident
 
 
@@ -343,7 +393,7 @@ def _authority(
 
 
 def _task(task: str, task_due_at: datetime | None, now: datetime) -> str:
-    task = task.strip()[:200]
+    task = task.strip()[:120]  # it becomes a duty's title
     if task and (task_due_at is None or task_due_at <= now):
         raise Refused(_("Give the task a deadline in the future."), field="task_due_at")
     return task
@@ -358,14 +408,31 @@ def _choose(
     task: str,
     task_due_at: datetime | None,
     word: str = "",
+    doer_role: str = "",
+    reviewed: bool = False,
     now: datetime,
 ) -> None:
     incident.resolution, incident.resolved_by = resolution, actor
     incident.chosen_name, incident.chosen_at = name[:120], now
     incident.resolution_word = word.strip()
     if task:
+        # On the clock like any task: it shows on the doer's Today with its
+        # countdown, and its tick (or approval) resolves the incident.
+        incident.duty = duty_services.assign_repair_task(
+            actor,
+            incident.dynamic_id,
+            title=task,
+            instructions=_("From what you agreed: %(name)s") % {"name": name}
+            if name
+            else "",
+            assignee_role=doer_role,
+            due_at=task_due_at,
+            reviewed=reviewed,
+            now=now,
+        )
         incident.state = State.REPAIR
         incident.task, incident.task_due_at = task, task_due_at
+        incident.task_done_at = None
     else:
         incident.state, incident.resolved_at = State.RESOLVED, now
     incident.save()
@@ -391,12 +458,15 @@ def give_consequence(
     task: str = "",
     task_due_at: datetime | None = None,
     soft_limit_checked: bool = False,
+    task_reviewed: bool = False,
     now: datetime,
 ) -> Incident:
     """The leader gives a correction from the agreed menu for the follower's slip.
 
-    With something to do (``task`` and a deadline) the incident stays open as
-    a repair task until it is done; without, it is resolved at once.
+    With something to do (``task`` and a deadline) it becomes a task on the
+    follower's clock and the incident stays in repair until it is done (and,
+    with ``task_reviewed``, approved by the leader); without, it is resolved
+    at once.
     """
     membership = require(actor, dynamic_id, Act.IMPOSE)
     incident = _locked_incident(dynamic_id, incident_id)
@@ -443,6 +513,8 @@ def give_consequence(
         name=item.name,
         task=task,
         task_due_at=task_due_at,
+        doer_role=Role.FOLLOWER,
+        reviewed=task_reviewed,
         now=now,
     )
     audit.record(
@@ -528,6 +600,7 @@ def give_reward(
         task=task,
         task_due_at=task_due_at,
         word=word,
+        doer_role=Role.LEADER,  # a reward owed is on the leader's clock
         now=now,
     )
     audit.record(
@@ -594,6 +667,9 @@ def forgive(
     word = word.strip()
     if not word:
         raise Refused(_("Say a word with it: forgiveness is spoken."), field="word")
+    if incident.state == State.REPAIR and incident.duty_id is not None:
+        # Forgiven mid-repair: the task leaves Today and is never counted missed.
+        duty_services.withdraw_repair_task(dynamic_id, incident.duty_id)
     incident.resolution, incident.resolved_by = Resolution.FORGIVEN, actor
     incident.resolution_word = word[:2000]
     incident.state, incident.resolved_at = State.RESOLVED, now
@@ -700,6 +776,7 @@ def make_it_right(
         name=item.name,
         task=task,
         task_due_at=task_due_at,
+        doer_role=Role.LEADER,
         now=now,
     )
     audit.record(
@@ -718,10 +795,13 @@ def make_it_right(
 def complete_repair(
     actor: User, dynamic_id: int, incident_id: int, *, now: datetime
 ) -> Incident:
-    """Marks the repair task done, which resolves the incident.
+    """Marks the repair task done from the incident page, as ticking it on
+    Today does; done (and approved, if the leader reviews it) resolves the
+    incident.
 
     The one who slipped does a correction or a "make it right" task; the
-    leader delivers a reward they owe.
+    leader delivers a reward they owe. The tick goes through
+    ``duties.services.complete``, so the clock judges it like any task.
     """
     membership = require(actor, dynamic_id, Act.COMPLETE_REPAIR)
     incident = _locked_incident(dynamic_id, incident_id)
@@ -736,6 +816,21 @@ def complete_repair(
         raise NotAllowed(
             _("Only the one who does it marks it done."), code="not_your_task"
         )
+    if incident.duty_id is not None:
+        occurrence = (
+            Occurrence.objects.filter(duty_id=incident.duty_id, done_at__isnull=True)
+            .order_by("due_at")
+            .first()
+        )
+        if occurrence is None:
+            raise Refused(
+                _("It is done and waiting for the leader's review."),
+                code="awaiting_review",
+            )
+        duty_services.complete(actor, dynamic_id, occurrence.pk, now=now)
+        incident.refresh_from_db()
+        return incident
+    # A repair task from before tasks were duties, with no duty behind it.
     incident.task_done_at = incident.resolved_at = now
     incident.state = State.RESOLVED
     incident.save(update_fields=["task_done_at", "resolved_at", "state"])
@@ -746,6 +841,29 @@ def complete_repair(
         _("Repair task done: incident %(n)s resolved") % {"n": incident.pk},
         at=now,
         membership=membership,
+    )
+    return incident
+
+
+def repair_task_done(
+    actor: User, *, duty_id: int, done_at: datetime | None, now: datetime
+) -> Incident | None:
+    """Resolves the incident whose repair task this duty is; for duties' tick
+    (no review) and approval (reviewed). Returns the incident, or None when
+    the duty is no repair task. Duties asked ``access`` for the tick.
+    """
+    incident = Incident.objects.select_for_update().filter(duty_id=duty_id).first()
+    if incident is None or incident.state != State.REPAIR:
+        return None
+    incident.task_done_at, incident.resolved_at = done_at or now, now
+    incident.state = State.RESOLVED
+    incident.save(update_fields=["task_done_at", "resolved_at", "state"])
+    audit.record(
+        incident.dynamic,
+        actor,
+        "repair_done",
+        _("Repair task done: incident %(n)s resolved") % {"n": incident.pk},
+        at=now,
     )
     return incident
 

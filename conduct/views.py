@@ -144,7 +144,7 @@ def _act(
     key: str,
     form: Form,
     call: Callable[[dict[str, Any]], object],
-    done: str,
+    done: str | Callable[[Any], str],
     act: Act = Act.VIEW,
 ) -> HttpResponse:
     """Validates the form, calls one service, and shows the outcome.
@@ -158,8 +158,8 @@ def _act(
     try:
         require(request.user, dynamic_id, act)
         if form.is_valid():
-            call(form.cleaned_data)
-            messages.success(request, done)
+            result = call(form.cleaned_data)
+            messages.success(request, done(result) if callable(done) else done)
             return redirect_see_other("conduct:incident", dynamic_id, incident_id)
     except Refused as refusal:
         # On the field it concerns; otherwise at the top of the page, where
@@ -226,6 +226,7 @@ def give_consequence(
             task=d["task"],
             task_due_at=d["task_due_at"],
             soft_limit_checked=d["soft_limit_checked"],
+            task_reviewed=d["task_reviewed"],
             now=timezone.now(),
         ),
         done=_("Correction given from the agreed menu."),
@@ -363,7 +364,11 @@ def complete_repair(
         call=lambda d: services.complete_repair(
             request.user, dynamic_id, incident_id, now=timezone.now()
         ),
-        done=_("Done. The incident is resolved."),
+        done=lambda incident: (
+            _("Done. The incident is resolved.")
+            if incident.state == Incident.State.RESOLVED
+            else _("Done. It waits for the leader's review, which closes it.")
+        ),
     )
 
 

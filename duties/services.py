@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from agreements import authority
-from conduct.services import record_slip_from_occurrence
 from duties import clock
 from duties.models import Duty, FeedToken, Occurrence, ScheduledPause
 from dynamics import audit
@@ -533,6 +532,9 @@ def _record_slip(
     one incident; excused occurrences never get here. The due time handed on
     is the one the clock judged by: a task frozen by a pause fell due later.
     """
+    # Imported here: conduct builds on duties (its repair tasks are duties).
+    from conduct.services import record_slip_from_occurrence
+
     due = clock.countdown(occ.times(), pauses, now).deadline or occ.due_at
     record_slip_from_occurrence(
         dynamic_id=occ.dynamic_id,
@@ -542,7 +544,77 @@ def _record_slip(
         due_at=due,
         kind=kind,
         now=now,
+        duty_id=occ.duty_id,
     )
+
+
+def _repair_done(occ: Occurrence, actor: User, *, now: datetime) -> None:
+    """Tells conduct a task is done (and approved, if reviewed): when it is an
+    incident's repair task, that incident is resolved."""
+    from conduct.services import repair_task_done
+
+    repair_task_done(actor, duty_id=occ.duty_id, done_at=occ.done_at, now=now)
+
+
+# Repair tasks (conduct) ---------------------------------------------------------
+
+
+@transaction.atomic
+def assign_repair_task(
+    actor: User,
+    dynamic_id: int,
+    *,
+    title: str,
+    instructions: str = "",
+    assignee_role: str,
+    due_at: datetime,
+    reviewed: bool = False,
+    now: datetime,
+) -> Duty:
+    """Creates the one-off task an incident's resolution carries (a correction,
+    a "make it right" item, a reward owed), on the clock like any task.
+
+    Called by ``conduct.services`` (which links it to the incident). The
+    leader imposes it through the agreement's authority check as any duty:
+    a paused or ended dynamic and a hard limit of either partner refuse, and
+    for the follower a lapse of authority refuses too. The agreed menu (or a
+    "make it right" item both agreed on) is its grant, so it needs no
+    delegated area of life and is never turned into a request.
+    """
+    membership = require(actor, dynamic_id, Act.ASSIGN_DUTY)
+    spec = _clean_spec(
+        DutySpec(
+            kind=Kind.TASK,
+            title=title,
+            domain="",
+            assignee_role=assignee_role,
+            instructions=instructions,
+            reviewed=reviewed,
+            due_at=due_at,
+        ),
+        now,
+    )
+    verdict = _verdict(membership.dynamic, actor, spec, now)
+    if assignee_role == Role.FOLLOWER and verdict.lapse is not None:
+        raise Refused(verdict.reason, code="authority_lapsed")
+    duty = Duty.objects.create(
+        dynamic=membership.dynamic,
+        state=Duty.State.ACTIVE,
+        created_by=actor,
+        created_at=now,
+        **_fields(spec, _members(dynamic_id)[assignee_role].user),
+    )
+    _materialise_duty(duty, now=now)
+    return duty
+
+
+def withdraw_repair_task(dynamic_id: int, duty_id: int) -> None:
+    """Retires a repair task whose incident was forgiven: what is not done yet
+    disappears, so the clock never counts it missed. Conduct asked ``access``."""
+    Duty.objects.filter(dynamic_id=dynamic_id, pk=duty_id).update(
+        state=Duty.State.RETIRED
+    )
+    Occurrence.objects.filter(duty_id=duty_id, done_at__isnull=True).delete()
 
 
 # Ticking and reviewing --------------------------------------------------------------
@@ -627,6 +699,8 @@ def complete(
     occ.save()
     if occ.outcome == Occurrence.Outcome.LATE:
         _record_slip(occ, pauses, kind="late", now=now)
+    if not duty.is_ritual and occ.review != Occurrence.Review.PENDING:
+        _repair_done(occ, actor, now=now)
     audit.record(
         membership.dynamic,
         actor,
@@ -661,6 +735,8 @@ def review(
     occ.review_note, occ.reviewed_at = note, now
     if approve:
         occ.review = Occurrence.Review.APPROVED
+        if not occ.duty.is_ritual:
+            _repair_done(occ, actor, now=now)
     else:
         # Back to the assignee: the clock judges the redo as it stands.
         occ.review = Occurrence.Review.RETURNED

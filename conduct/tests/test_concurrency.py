@@ -109,3 +109,90 @@ def test_two_worker_processes_record_each_slip_once(dynamic, follower, now):
     incidents = Incident.objects.filter(dynamic=dynamic)
     assert incidents.count() == count
     assert set(incidents.values_list("source", flat=True)) == {"missed"}
+
+
+DUTIES_WORKER = """
+import django, sys
+from datetime import datetime
+django.setup()
+from duties.services import materialise
+now = datetime.fromisoformat(sys.argv[1])
+for _run in range(3):  # and each worker runs the hourly job more than once
+    materialise(now=now)
+"""
+
+
+def _run_workers(script: str, *args: str, count: int = 2) -> None:
+    db = connection.settings_dict
+    url = (
+        f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or '127.0.0.1'}:"
+        f"{db['PORT'] or 5432}/{db['NAME']}"
+    )
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "DJANGO_SETTINGS_MODULE": "instep.settings",
+    }
+    workers = [
+        subprocess.Popen(
+            [sys.executable, "-c", script, *args],
+            cwd=settings.BASE_DIR,
+            env=env,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(count)
+    ]
+    for worker in workers:
+        _out, err = worker.communicate(timeout=180)
+        assert worker.returncode == 0, err
+
+
+def test_two_duties_workers_turn_each_miss_into_one_incident(
+    dynamic, leader, follower, now, menu
+):
+    """The real hourly job (materialise and settle) in two processes at once:
+    each missed ritual occurrence is one incident, and the missed consequence
+    task raises its incident again once, never a new one."""
+    from duties import services as duties
+    from duties.models import Occurrence
+    from duties.tests.factories import ritual_spec
+
+    # The leader's own ritual: a promise, on the clock without any delegation.
+    ritual = duties.create_duty(
+        leader, dynamic.pk, spec=ritual_spec(assignee_role="leader"), now=now
+    )
+    slip = services.record_slip_from_occurrence(
+        dynamic_id=dynamic.pk,
+        occurrence_key="before",
+        assignee_id=follower.pk,
+        title="Evening tidy-up",
+        due_at=now - timedelta(hours=2),
+        kind="missed",
+        now=now,
+    )
+    services.reflect(
+        follower, dynamic.pk, slip.pk, what_happened="x", differently="y", now=now
+    )
+    repair = services.give_consequence(
+        leader,
+        dynamic.pk,
+        slip.pk,
+        consequence_id=menu["Lines"].pk,
+        task="Ten lines",
+        task_due_at=now + timedelta(hours=2),
+        now=now,
+    )
+    later = now + timedelta(days=8)
+    _run_workers(DUTIES_WORKER, later.isoformat())
+
+    missed = Occurrence.objects.filter(duty=ritual, outcome="missed")
+    assert missed.count() >= 6
+    slips = Incident.objects.filter(dynamic=dynamic, subject=leader)
+    assert slips.count() == missed.count()
+    assert set(slips.values_list("source_key", flat=True)) == {
+        f"occurrence:{pk}" for pk in missed.values_list("pk", flat=True)
+    }
+    repair.refresh_from_db()
+    assert repair.state == Incident.State.OPEN and repair.repair_missed
+    assert Incident.objects.filter(dynamic=dynamic, subject=follower).count() == 1

@@ -1,8 +1,9 @@
-"""A missed duty becomes an incident; the follower reflects; the leader picks a
-correction from the agreed menu; it shows as a task; done closes the incident.
+"""A missed ritual becomes an incident; the follower reflects; the leader picks
+a correction from the agreed menu; it appears on the follower's Today with its
+countdown; done there closes the incident.
 
-The slip is recorded through the service the duties worker calls. Screenshots
-land in var/screenshots/7-*.png.
+The miss is found by the duties worker's own job (run twice). Screenshots land
+in var/screenshots/7-*.png.
 """
 
 import re
@@ -13,9 +14,13 @@ from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
 from agreements import services as agreements
+from agreements.models import Consequence
 from conduct import services as conduct
 from conduct.models import Incident
 from conftest import PASSWORD
+from duties import services as duties
+from duties.models import Duty
+from duties.tests.factories import ritual_spec
 from dynamics import services as dynamics
 from tests.browser.helpers import (
     assert_no_horizontal_overflow,
@@ -28,7 +33,18 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _signed_agreement(dynamic, leader, follower, now) -> None:
-    draft = agreements.propose_draft(leader, dynamic.pk, now=now)
+    """The starter agreement with the household delegated and two corrections."""
+    draft = agreements.propose_draft(leader, dynamic.pk, start_from="starter", now=now)
+    household = draft.domain_set.get(key="household")
+    agreements.change_item(
+        leader,
+        dynamic.pk,
+        number=draft.number,
+        section="domains",
+        item_id=household.pk,
+        values={"depth": "delegated"},
+        now=now,
+    )
     for name, text, tags in (
         ("Early night", "In bed by ten, phone outside the room.", "bedtime"),
         ("Lines", "Write lines on what to keep in mind.", "writing"),
@@ -66,8 +82,25 @@ def _slip(dynamic, person, key: str, title: str, now):
 def couple(user_factory, dynamic_factory):
     leader, follower = user_factory("Alex"), user_factory("Robin")
     dynamic = dynamic_factory(leader, follower)
-    _signed_agreement(dynamic, leader, follower, timezone.now() - timedelta(hours=1))
+    _signed_agreement(dynamic, leader, follower, timezone.now() - timedelta(days=3))
     return dynamic, leader, follower
+
+
+def _missed_ritual(dynamic, leader, now) -> Duty:
+    """A weekly ritual of the follower's whose last time was 30 hours ago:
+    past the 24 hours in which it could still be ticked, so it is missed."""
+    due = (now - timedelta(hours=30)).replace(second=0, microsecond=0)
+    return duties.create_duty(
+        leader,
+        dynamic.pk,
+        spec=ritual_spec(
+            title="Evening tidy-up",
+            rule="FREQ=WEEKLY",
+            at=due.time(),
+            starts_on=due.date(),
+        ),
+        now=now - timedelta(hours=48),
+    )
 
 
 def test_missed_ritual_is_reflected_on_corrected_and_closed_by_doing_it(
@@ -75,9 +108,12 @@ def test_missed_ritual_is_reflected_on_corrected_and_closed_by_doing_it(
 ):
     dynamic, leader, follower = couple
     base, now = live_server.url, timezone.now()
-    # As the duties worker will: twice, and it is still one incident.
+    _missed_ritual(dynamic, leader, now)
+    # The duties worker's hourly job, twice: it is still one incident.
     for _run in range(2):
-        slip = _slip(dynamic, follower, "ritual-3:evening", "Evening tidy-up", now)
+        duties.materialise(now=now)
+    slip = Incident.objects.get(source="missed", subject=follower)
+    assert slip.title == "Evening tidy-up"
     _slip(dynamic, leader, "ritual-8:review", "Sunday review", now)
     assert Incident.objects.count() == 2
     incidents_url = f"{base}/d/{dynamic.pk}/incidents/"
@@ -123,29 +159,38 @@ def test_missed_ritual_is_reflected_on_corrected_and_closed_by_doing_it(
     expect(leader_page.get_by_role("heading", name="Consequence task")).to_be_visible()
     shot(leader_page, "7-05-leader-sees-task")
 
-    # The follower sees it as a consequence task; done closes the incident.
+    # The follower sees it as a consequence task, and on Today with its
+    # countdown; ticking it there closes the incident.
     page.goto(incidents_url)
     expect(page.get_by_text(re.compile("to do by"))).to_be_visible()
     shot(page, "7-06-list-with-task")
     page.get_by_role("link", name="Evening tidy-up").click()
     expect(page.get_by_text("Ten lines on patience")).to_be_visible()
+    expect(page.get_by_text("with its countdown")).to_be_visible()
     shot(page, "7-07-task-follower")
-    page.get_by_role("button", name="Mark done").click()
-    expect(page.get_by_text("Done. The incident is resolved.")).to_be_visible()
+    page.get_by_role("link", name="Today", exact=True).last.click()
+    you = page.get_by_role("region", name="You")
+    expect(you.get_by_text("Ten lines on patience")).to_be_visible()
+    expect(you.locator(".countdown-live").first).to_have_text(re.compile(r"left$"))
+    assert_no_horizontal_overflow(page)
+    shot(page, "7-08-task-on-today")
+    page.get_by_role("button", name="Mark “Ten lines on patience” done").click()
+    expect(page.get_by_text("Done. Well done.")).to_be_visible()
+    assert Incident.objects.get(pk=slip.pk).state == Incident.State.RESOLVED
+    page.goto(f"{incidents_url}{slip.pk}/")
     expect(
         page.get_by_role("heading", name="Resolved: consequence from the menu")
     ).to_be_visible()
-    shot(page, "7-08-resolved")
-    assert Incident.objects.get(pk=slip.pk).state == Incident.State.RESOLVED
+    shot(page, "7-09-resolved")
 
     page.goto(incidents_url)
     resolved = page.locator("section", has=page.get_by_role("heading", name="Resolved"))
     expect(resolved.get_by_text("Evening tidy-up")).to_be_visible()
-    shot(page, "7-09-list-after")
+    shot(page, "7-10-list-after")
     page.get_by_role("link", name="Ledger and streaks").click()
     expect(page.get_by_role("heading", name="Ledger and streaks")).to_be_visible()
     assert_no_horizontal_overflow(page)
-    shot(page, "7-10-ledger")
+    shot(page, "7-10b-ledger")
     context_b.close()
 
 
@@ -228,3 +273,79 @@ def test_follower_raises_the_leaders_missed_promise_and_the_leader_makes_it_righ
     ).to_be_visible()
     shot(leader_page, "7-16-made-right")
     context_b.close()
+
+
+def test_private_low_check_in_holds_a_correction_back_without_showing_it(
+    live_server, page: Page, couple
+):
+    from talk import services as talk
+
+    dynamic, leader, follower = couple
+    now = timezone.now()
+    slip = _slip(dynamic, follower, "ritual-3:y", "Evening walk", now)
+    conduct.reflect(
+        follower,
+        dynamic.pk,
+        slip.pk,
+        what_happened="Tired.",
+        differently="Rest.",
+        now=now,
+    )
+    # Mood shared (3), energy kept private (1): only the engine sees the 1.
+    talk.check_in(
+        follower,
+        dynamic.pk,
+        mood=3,
+        energy=1,
+        stress=3,
+        connection=3,
+        shared={"mood", "stress", "connection"},
+        now=now,
+    )
+    sign_in(page, live_server.url, leader.email, PASSWORD)
+    page.goto(f"{live_server.url}/d/{dynamic.pk}/incidents/{slip.pk}/")
+    note = page.get_by_role("note")
+    expect(note).to_contain_text("A limit of care applies right now")
+    expect(note).not_to_contain_text("energy")
+    expect(page.get_by_role("button", name="Give correction")).to_have_count(0)
+    assert_no_horizontal_overflow(page)
+    shot(page, "7-17-care-private-check-in")
+
+
+def test_missed_consequence_task_is_raised_for_talk_not_a_new_incident(
+    live_server, page: Page, couple
+):
+    dynamic, leader, follower = couple
+    now = timezone.now()
+    then = now - timedelta(days=2, hours=12)
+    slip = _slip(dynamic, follower, "ritual-3:z", "Morning stretches", then)
+    conduct.reflect(
+        follower,
+        dynamic.pk,
+        slip.pk,
+        what_happened="Late.",
+        differently="Alarm.",
+        now=then,
+    )
+    lines = Consequence.objects.get(version__dynamic=dynamic, name="Lines")
+    conduct.give_consequence(
+        leader,
+        dynamic.pk,
+        slip.pk,
+        consequence_id=lines.pk,
+        task="Ten lines on patience",
+        task_due_at=then + timedelta(hours=6),
+        now=then,
+    )
+    duties.materialise(now=now)  # the worker: the task is past its 24 hours
+    assert Incident.objects.count() == 1
+    sign_in(page, live_server.url, follower.email, PASSWORD)
+    page.goto(f"{live_server.url}/d/{dynamic.pk}/incidents/")
+    expect(page.get_by_text("the task was not done: talk about it")).to_be_visible()
+    page.get_by_role("link", name="Morning stretches").click()
+    expect(
+        page.get_by_role("heading", name="The repair task was not done")
+    ).to_be_visible()
+    expect(page.get_by_text("raised again for you to talk about")).to_be_visible()
+    assert_no_horizontal_overflow(page)
+    shot(page, "7-18-missed-task-raised-for-talk")
