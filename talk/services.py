@@ -629,7 +629,8 @@ def note_to_agreement_change(
     """
     require(actor, dynamic_id, Act.COMMENT_AGREEMENT)
     note = (
-        ReviewNote.objects.select_for_update()
+        # Only the note is locked: the comment it may point at is outer-joined.
+        ReviewNote.objects.select_for_update(of=("self",))
         .select_related("review", "agreement_comment__version")
         .filter(review__dynamic_id=dynamic_id, pk=note_id)
         .first()
