@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.http import Http404
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -655,8 +656,8 @@ def note_to_agreement_change(
         actor,
         dynamic_id,
         number=draft.number,
-        text=_("From the weekly review of %(week)s: %(note)s")
-        % {"week": note.review.week_start.isoformat(), "note": note.body},
+        text=_("From the weekly review of the week of %(week)s: %(note)s")
+        % {"week": date_format(note.review.week_start, "j M Y"), "note": note.body},
         now=now,
     )
     note.agreement_comment = comment
