@@ -420,3 +420,21 @@ def test_stranger_cannot_turn_a_note_into_an_agreement_change(
     with pytest.raises(Http404):
         services.note_to_agreement_change(stranger, dynamic.pk, note.pk, now=MONDAY)
     assert not AgreementVersion.objects.exists()
+
+
+def test_discreet_review_names_neither_titles_nor_roles_words(
+    dynamic, leader, follower, client_for
+):
+    conduct_services.report_incident(
+        leader, dynamic.pk, source="broken_rule", about="partner",
+        title="Late to bed", now=MONDAY,
+    )  # fmt: skip
+    review = services.start_review(leader, dynamic.pk, now=MONDAY + timedelta(1))
+    leader.discreet = True
+    leader.save(update_fields=["discreet"])
+    page = client_for(leader).get(
+        reverse("talk:review_detail", args=[dynamic.pk, review.pk])
+    )
+    html = page.content.decode()
+    assert "Partner A" in html and "Partner B" in html
+    assert ">Sir<" not in html and ">pet<" not in html and "· pet ·" not in html
