@@ -34,9 +34,16 @@ class ProposeForm(forms.Form):
 class DraftForm(forms.ModelForm):
     class Meta:
         model = AgreementVersion
-        fields = ["review_on", "absence_days", "titles_and_protocols"]
+        fields = [
+            "review_on",
+            "absence_days",
+            "titles_and_protocols",
+            "weekly_review_day",
+            "weekly_review_at",
+        ]
         widgets = {
             "review_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "weekly_review_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "titles_and_protocols": forms.Textarea(attrs={"rows": 4}),
         }
         help_texts = {
@@ -48,6 +55,11 @@ class DraftForm(forms.ModelForm):
                 "How you address each other, e.g. “Sir in private, first names in "
                 "front of the children”."
             ),
+            "weekly_review_day": _(
+                "When you sit down for the weekly review; each of you is reminded "
+                "then, in your own time zone. Empty: Sunday."
+            ),
+            "weekly_review_at": _("Empty: 18:00."),
         }
 
 

@@ -9,6 +9,7 @@ version and to its contents too (see migration 0002).
 
 import re
 import uuid
+from datetime import time
 
 from django.conf import settings
 from django.db import models
@@ -18,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from dynamics.models import Dynamic, Role
 from instep.errors import Refused
 
+DEFAULT_REVIEW_TIME = time(18, 0)
 SIGNED_MESSAGE = _("A signed agreement cannot change. Propose a new draft instead.")
 
 STARTER_DOMAINS: list[tuple[str, str]] = [
@@ -45,6 +47,16 @@ def normalise_tags(value: str) -> str:
         if tag and tag not in seen:
             seen.append(tag)
     return ", ".join(seen)
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+    SATURDAY = 5, _("Saturday")
+    SUNDAY = 6, _("Sunday")
 
 
 class VersionQuerySet(models.QuerySet):
@@ -91,6 +103,15 @@ class AgreementVersion(models.Model):
     titles_and_protocols = models.TextField(
         _("titles and protocols of address"), blank=True
     )
+    # The weekly review (talk): a weekday (0 Monday .. 6 Sunday) and a
+    # wall-clock time, read in each partner's own time zone. Empty means the
+    # default, Sunday at 18:00. Nullable and without a database check, so
+    # that adding them is a plain ADD COLUMN: SQLite would rebuild the table
+    # otherwise and lose its immutability trigger. The service checks the day.
+    weekly_review_day = models.PositiveSmallIntegerField(
+        _("weekly review day"), choices=Weekday, null=True, blank=True
+    )
+    weekly_review_at = models.TimeField(_("weekly review time"), null=True, blank=True)
     leader_signed_at = models.DateTimeField(null=True, blank=True)
     leader_signer = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -161,6 +182,24 @@ class AgreementVersion(models.Model):
     @property
     def is_draft(self) -> bool:
         return self.in_force_from is None
+
+    @property
+    def review_weekday(self) -> int:
+        """Returns the weekly review's weekday (0 Monday), Sunday if not chosen."""
+        return 6 if self.weekly_review_day is None else self.weekly_review_day
+
+    @property
+    def review_time(self):
+        """Returns the weekly review's wall-clock time, 18:00 if not chosen."""
+        return self.weekly_review_at or DEFAULT_REVIEW_TIME
+
+    @property
+    def weekly_review_label(self) -> str:
+        """Returns when the weekly review is held, e.g. "Sunday at 18:00"."""
+        return _("%(day)s at %(time)s") % {
+            "day": Weekday(self.review_weekday).label,
+            "time": self.review_time.strftime("%H:%M"),
+        }
 
     def signed_at(self, role: str):
         return self.leader_signed_at if role == Role.LEADER else self.follower_signed_at

@@ -420,6 +420,11 @@ def compare(dynamic: Dynamic, a: int, b: int) -> Comparison | None:
             older.titles_and_protocols,
             newer.titles_and_protocols,
         ),
+        Line(
+            _("Weekly review"),
+            str(older.weekly_review_label),
+            str(newer.weekly_review_label),
+        ),
     ]
     general = Difference(
         CHANGED if any(line.changed for line in general_lines) else SAME,

@@ -6,7 +6,7 @@ enforces the agreement's invariants, records acts of authority in the audit
 trail and runs in one transaction, so a refusal changes nothing.
 """
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -30,6 +30,7 @@ from agreements.models import (
     Presence,
     Rule,
     SafewordSettings,
+    Weekday,
     normalise_tags,
 )
 from dynamics import audit
@@ -167,6 +168,10 @@ def propose_draft(
         titles_and_protocols=current.titles_and_protocols
         if start_from == "current"
         else "",
+        weekly_review_day=current.weekly_review_day
+        if start_from == "current"
+        else None,
+        weekly_review_at=current.weekly_review_at if start_from == "current" else None,
     )
     if start_from == "current":
         _copy_contents(current, version)
@@ -265,9 +270,12 @@ def update_draft(
     review_on: date,
     absence_days: int,
     titles_and_protocols: str,
+    weekly_review_day: int | None = None,
+    weekly_review_at: time | None = None,
     now: datetime,
 ) -> AgreementVersion:
-    """Changes the draft's review date, absence days and titles; clears a signature."""
+    """Changes the draft's review date, absence days, titles and weekly review
+    day and time (None: Sunday, 18:00); clears a signature."""
     membership = require(actor, dynamic_id, Act.EDIT_AGREEMENT)
     version = _locked_draft(dynamic_id, number)
     if review_on <= now.date():
@@ -276,8 +284,20 @@ def update_draft(
         raise Refused(_("Choose from 1 to 365 days."), field="absence_days")
     version.review_on = review_on
     version.absence_days = absence_days
+    if weekly_review_day is not None and weekly_review_day not in Weekday.values:
+        raise Refused(_("Choose a day of the week."), field="weekly_review_day")
     version.titles_and_protocols = titles_and_protocols.strip()
-    version.save(update_fields=["review_on", "absence_days", "titles_and_protocols"])
+    version.weekly_review_day = weekly_review_day
+    version.weekly_review_at = weekly_review_at
+    version.save(
+        update_fields=[
+            "review_on",
+            "absence_days",
+            "titles_and_protocols",
+            "weekly_review_day",
+            "weekly_review_at",
+        ]
+    )
     _edited(version, membership, now=now)
     return version
 

@@ -315,3 +315,37 @@ def has_feed(me: Membership) -> bool:
     return FeedToken.objects.filter(
         user_id=me.user_id, dynamic_id=me.dynamic_id
     ).exists()
+
+
+# Weekly review --------------------------------------------------------------------
+
+# What each settled outcome counts as in a week's summary; "" is not settled yet.
+WEEK_BUCKETS = {
+    Occurrence.Outcome.ON_TIME: "done",
+    Occurrence.Outcome.LATE: "late",
+    Occurrence.Outcome.MISSED: "missed",
+    Occurrence.Outcome.EXCUSED: "excused",
+    Occurrence.Outcome.OPEN: "open",
+}
+
+
+def outcomes_by_assignee(
+    dynamic_id: int, start: datetime, end: datetime
+) -> dict[int, dict[str, int]]:
+    """Returns, per assignee, how the occurrences due in [start, end) turned out.
+
+    One query. It counts the outcomes ``complete`` and ``settle`` recorded (the
+    clock's verdict, paused time excused), as ``history`` does: done (on
+    time), late, missed, excused, and open for those not settled yet.
+    """
+    counts: dict[int, dict[str, int]] = {}
+    for assignee_id, outcome, n in (
+        Occurrence.objects.filter(dynamic_id=dynamic_id, due_at__gte=start)
+        .filter(due_at__lt=end)
+        .values_list("assignee_id", "outcome")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        row = counts.setdefault(assignee_id, dict.fromkeys(WEEK_BUCKETS.values(), 0))
+        row[WEEK_BUCKETS[outcome]] += n
+    return counts

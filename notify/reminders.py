@@ -22,6 +22,7 @@ from notify.events import notify
 from notify.models import Preferences
 from notify.periodic import every_hour, every_minute
 from talk import queries as talk_queries
+from talk import snapshot as talk_snapshot
 from talk.models import Matter, WeeklyReview
 
 # How far back a scan looks for something it should have announced: a worker
@@ -157,10 +158,6 @@ def _send(
 
 # Talk and agreements -------------------------------------------------------------
 
-# The weekly review is reminded on Sunday evening, in each person's time zone.
-WEEKLY_REVIEW_DAY = 6  # Sunday
-WEEKLY_REVIEW_TIME = time(18, 0)
-
 
 def _tell(person: User, kind: str, context: dict, key: str, now: datetime) -> int:
     with transaction.atomic():
@@ -224,15 +221,22 @@ def remind_checkins(now: datetime) -> int:
 
 @every_minute
 def remind_weekly_review(now: datetime) -> int:
-    """On Sunday from 18:00 (their time), each partner who has not held this
-    week's review yet is reminded, once per dynamic and week."""
+    """On the review day and from the time the agreement in force names
+    (Sunday 18:00 without one), in each partner's own time zone, each partner
+    who has not held that week's review yet is reminded, once per dynamic and
+    week. Three queries."""
+    memberships = list(
+        Membership.objects.filter(dynamic__state=Dynamic.State.ACTIVE).select_related(
+            "user"
+        )
+    )
+    slots = talk_queries.review_slots({m.dynamic_id for m in memberships}, now)
     members = []
-    for membership in Membership.objects.filter(
-        dynamic__state=Dynamic.State.ACTIVE
-    ).select_related("user"):
+    for membership in memberships:
+        day, at = slots[membership.dynamic_id]
         local = now.astimezone(_zone(membership.user))
-        if local.weekday() == WEEKLY_REVIEW_DAY and local.time() >= WEEKLY_REVIEW_TIME:
-            week_start = local.date() - timedelta(days=local.weekday())
+        if local.weekday() == day and local.time() >= at:
+            week_start = talk_snapshot.period_start(local.date(), day)
             members.append((membership, week_start))
     if not members:
         return 0

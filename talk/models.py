@@ -6,6 +6,8 @@ partner go through ``queries.py``, which never hands a private answer or entry
 to a page.
 """
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -273,7 +275,9 @@ class WeeklyReview(models.Model):
     dynamic = models.ForeignKey(
         Dynamic, on_delete=models.CASCADE, related_name="reviews"
     )
-    week_start = models.DateField()  # a Monday
+    # The first day of the seven reviewed: the day after the review day the
+    # agreement names (a Monday with the default Sunday review).
+    week_start = models.DateField()
     # What the week looked like, frozen once both have held the review.
     snapshot = models.JSONField(default=dict)
     started_by = models.ForeignKey(
@@ -294,6 +298,11 @@ class WeeklyReview(models.Model):
 
     def __str__(self) -> str:
         return f"Weekly review of {self.week_start}"
+
+    @property
+    def week_end(self):
+        """Returns the last day reviewed: the review day."""
+        return self.week_start + timedelta(days=6)
 
     @property
     def is_held(self) -> bool:
@@ -322,6 +331,16 @@ class ReviewNote(models.Model):
     # A "to change" note turned into a matter points at it.
     matter = models.ForeignKey(
         Matter, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # ... or, turned into a proposed change of the agreement, at the comment it
+    # became on the draft (gone with a discarded draft, so it can be proposed
+    # again).
+    agreement_comment = models.ForeignKey(
+        "agreements.Comment",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     class Meta:

@@ -6,13 +6,15 @@ Journal entries are always read through ``JournalEntry.objects.visible_to``.
 """
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from accounts.models import User
+from agreements.models import DEFAULT_REVIEW_TIME, AgreementVersion, Weekday
 from dynamics.models import Dynamic, Membership, Pause, Role
 from talk import deadline as clock
 from talk.models import (
@@ -26,7 +28,7 @@ from talk.models import (
     ReviewNote,
     WeeklyReview,
 )
-from talk.services import local_day, zone_of
+from talk.services import DEFAULT_REVIEW_DAY, local_day, zone_of
 
 HISTORY_DAYS = 14
 LOG_PAGE_SIZE = 20
@@ -271,27 +273,15 @@ def matter_detail(dynamic: Dynamic, matter_id: int, now: datetime) -> MatterDeta
     )
 
 
-def decisions_log(dynamic: Dynamic, query: str, number: str | int | None) -> Page:
-    """Returns one page of settled matters, newest first, searched in every text.
+def decisions_log(dynamic: Dynamic, number: str | int | None) -> Page:
+    """Returns one page of settled matters, newest first.
 
-    The search looks at the title, details, decision, reason and the
-    discussion behind it. Three queries (count, page, nothing per row).
+    Searching them (with the discussions behind them) is ``talk.search``.
+    Two queries (count, page, nothing per row).
     """
     settled = dynamic.matters.filter(
         state__in=[Matter.State.DECIDED, Matter.State.ACCEPTED, Matter.State.DECLINED]
     )
-    query = query.strip()
-    if query:
-        in_discussion = MatterComment.objects.filter(
-            matter=OuterRef("pk"), body__icontains=query
-        )
-        settled = settled.filter(
-            Q(title__icontains=query)
-            | Q(body__icontains=query)
-            | Q(decision__icontains=query)
-            | Q(reason__icontains=query)
-            | Exists(in_discussion)
-        )
     settled = (
         settled.select_related("closed_by")
         .annotate(replies=Count("comments"))
@@ -310,23 +300,14 @@ class JournalPage:
     partner_shared_count: int
 
 
-def journal_page(
-    me: Membership, number: str | int | None, query: str = ""
-) -> JournalPage:
+def journal_page(me: Membership, number: str | int | None) -> JournalPage:
     """Returns the person's own entries and the partner's SHARED ones.
 
-    The partner's private entries are never read, not even to count or search
-    them. Four queries.
+    The partner's private entries are never read, not even to count them.
+    Four queries. Searching entries is ``talk.search``.
     """
     dynamic = me.dynamic
     visible = JournalEntry.objects.visible_to(me.user).filter(dynamic=dynamic)
-    query = query.strip()
-    if query:
-        visible = visible.filter(
-            Q(title__icontains=query)
-            | Q(body__icontains=query)
-            | Q(prompt__icontains=query)
-        )
     mine = (
         visible.filter(author_id=me.user_id)
         .annotate(replies=Count("comments"))
@@ -374,6 +355,32 @@ def journal_entry(me: Membership, entry_id: int) -> JournalEntry:
 # ---------------------------------------------------------------- weekly review
 
 
+def review_slots(dynamic_ids: set[int], now: datetime) -> dict[int, tuple[int, time]]:
+    """Returns each dynamic's weekly review weekday and time, in one query.
+
+    They come from the version in force (the latest both signed); a dynamic
+    without one gets the default, Sunday at 18:00.
+    """
+    slots = dict.fromkeys(dynamic_ids, (DEFAULT_REVIEW_DAY, DEFAULT_REVIEW_TIME))
+    seen: set[int] = set()
+    for version in AgreementVersion.objects.filter(
+        dynamic_id__in=dynamic_ids, in_force_from__lte=now
+    ).order_by("dynamic_id", "-number"):
+        if version.dynamic_id not in seen:
+            seen.add(version.dynamic_id)
+            slots[version.dynamic_id] = (version.review_weekday, version.review_time)
+    return slots
+
+
+def review_slot_label(dynamic: Dynamic, now: datetime) -> str:
+    """Returns when the agreement in force says the review is held (one query)."""
+    day, at = review_slots({dynamic.pk}, now)[dynamic.pk]
+    return _("%(day)s at %(time)s") % {
+        "day": Weekday(day).label,
+        "time": at.strftime("%H:%M"),
+    }
+
+
 def review_list(dynamic: Dynamic) -> list[WeeklyReview]:
     """Returns every review of the dynamic, newest week first (one query)."""
     return list(
@@ -387,17 +394,25 @@ class ReviewDetail:
     notes: dict[str, list[ReviewNote]]
     shared_entries: list[JournalEntry]
     checkins: list[tuple[str, dict]] = field(default_factory=list)
+    duties: list[tuple[str, dict]] = field(default_factory=list)
+    incidents: list[dict] = field(default_factory=list)
+    raised_incidents: list[dict] = field(default_factory=list)
     held_by_me: bool = False
     held_by_partner: bool = False
+    # The dynamic has an agreement draft open: a "to change" note joins it.
+    draft_number: int | None = None
 
 
 def review_detail(me: Membership, review_id: int) -> ReviewDetail:
-    """Returns a review with its notes and the week's shared entries, three queries."""
+    """Returns a review with its notes and the week's shared entries, in four
+    queries (the snapshot is stored with the review)."""
     review = me.dynamic.reviews.filter(pk=review_id).first()
     if review is None:
         raise Http404
     notes: dict[str, list[ReviewNote]] = {k: [] for k in ReviewNote.Kind.values}
-    for note in review.notes.select_related("author").order_by("created_at"):
+    for note in review.notes.select_related(
+        "author", "agreement_comment__version"
+    ).order_by("created_at"):
         notes[note.kind].append(note)
     ids = review.snapshot.get("shared_entries", [])
     entries = (
@@ -411,10 +426,22 @@ def review_detail(me: Membership, review_id: int) -> ReviewDetail:
         else []
     )
     dynamic = me.dynamic
+    snap = review.snapshot
+    roles = (Role.LEADER, Role.FOLLOWER)
     checkins = [
-        (dynamic.title_for(role), review.snapshot.get("checkins", {}).get(role, {}))
-        for role in (Role.LEADER, Role.FOLLOWER)
+        (dynamic.title_for(role), snap.get("checkins", {}).get(role, {}))
+        for role in roles
     ]
+    duties = [(dynamic.title_for(r), snap.get("duties", {}).get(r, {})) for r in roles]
+
+    def whose(incidents: list[dict]) -> list[dict]:
+        return [{**i, "whose_title": dynamic.title_for(i["whose"])} for i in incidents]
+
+    draft = (
+        AgreementVersion.objects.filter(dynamic=dynamic, in_force_from__isnull=True)
+        .values_list("number", flat=True)
+        .first()
+    )
     mine, theirs = (
         ("held_by_leader_at", "held_by_follower_at")
         if me.is_leader
@@ -425,8 +452,12 @@ def review_detail(me: Membership, review_id: int) -> ReviewDetail:
         notes=notes,
         shared_entries=entries,
         checkins=checkins,
+        duties=duties,
+        incidents=whose(snap.get("incidents", [])),
+        raised_incidents=whose(snap.get("raised_incidents", [])),
         held_by_me=getattr(review, mine) is not None,
         held_by_partner=getattr(review, theirs) is not None,
+        draft_number=draft,
     )
 
 

@@ -12,9 +12,14 @@ from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.http import Http404
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from agreements import services as agreement_services
+from agreements.models import DEFAULT_REVIEW_TIME, AgreementVersion
+from agreements.models import Comment as AgreementComment
+from agreements.services import version_in_force
 from dynamics import audit
 from dynamics import services as dynamics_services
 from dynamics.access import Act, require
@@ -35,6 +40,7 @@ from talk.models import (
 )
 
 State = Dynamic.State
+DEFAULT_REVIEW_DAY = 6  # Sunday, as AgreementVersion.review_weekday says
 
 
 def local_day(user: User, now: datetime) -> date:
@@ -467,10 +473,22 @@ def comment_on_entry(
 # ---------------------------------------------------------------- weekly review
 
 
-def week_start_for(user: User, now: datetime) -> date:
-    """Returns the Monday of the person's current week, in their time zone."""
-    day = local_day(user, now)
-    return day - timedelta(days=day.weekday())
+def review_slot(dynamic_id: int, now: datetime) -> tuple[int, time]:
+    """Returns the weekly review's weekday (0 Monday) and wall-clock time from
+    the agreement in force; Sunday at 18:00 without one. One query."""
+    version = version_in_force(dynamic_id, now)
+    if version is None:
+        return DEFAULT_REVIEW_DAY, DEFAULT_REVIEW_TIME
+    return version.review_weekday, version.review_time
+
+
+def week_start_for(
+    user: User, now: datetime, review_day: int = DEFAULT_REVIEW_DAY
+) -> date:
+    """Returns the first day of the review week the person is in: the seven
+    days that end on the next review day, in their time zone (with the
+    default Sunday, the Monday of this week)."""
+    return snapshot.period_start(local_day(user, now), review_day)
 
 
 def _review(dynamic_id: int, review_id: int, *, lock: bool = False) -> WeeklyReview:
@@ -485,10 +503,24 @@ def _review(dynamic_id: int, review_id: int, *, lock: bool = False) -> WeeklyRev
 
 @transaction.atomic
 def start_review(actor: User, dynamic_id: int, *, now: datetime) -> WeeklyReview:
-    """Returns this week's review, starting it with a fresh snapshot if needed."""
+    """Returns this week's review, starting it with a fresh snapshot if needed.
+
+    The week ends on the review day the agreement in force names. Opened in
+    the two days after that day, it is still that week's review (held late)
+    unless both have held it already, or the dynamic began after it.
+    """
     membership = require(actor, dynamic_id, Act.HOLD_REVIEW)
     dynamic = _require_talking(membership)
-    week_start = week_start_for(actor, now)
+    review_day, _at = review_slot(dynamic_id, now)
+    week_start = week_start_for(actor, now, review_day)
+    # Just after the review day, a review not held by both is that week's.
+    late = snapshot.late_period_start(local_day(actor, now), review_day)
+    began = dynamic.created_at.astimezone(zone_of(actor)).date()
+    # A dynamic that began after that review day has no late review to hold.
+    if late is not None and began <= late + timedelta(days=6):
+        earlier = WeeklyReview.objects.filter(dynamic=dynamic, week_start=late).first()
+        if earlier is None or not earlier.is_held:
+            week_start = late
     review, created = WeeklyReview.objects.get_or_create(
         dynamic=dynamic,
         week_start=week_start,
@@ -583,3 +615,51 @@ def note_to_matter(
     note.matter = matter
     note.save(update_fields=["matter"])
     return matter
+
+
+@transaction.atomic
+def note_to_agreement_change(
+    actor: User, dynamic_id: int, note_id: int, *, now: datetime
+) -> AgreementComment:
+    """Turns a "what to change" note into a proposed change of the agreement.
+
+    The note becomes a comment on the open draft, which is proposed from the
+    agreement in force if there is none yet: the two then change the draft
+    together and sign it, like any other change. The agreements services
+    check who may propose and comment.
+    """
+    require(actor, dynamic_id, Act.COMMENT_AGREEMENT)
+    note = (
+        # Only the note is locked: the comment it may point at is outer-joined.
+        ReviewNote.objects.select_for_update(of=("self",))
+        .select_related("review", "agreement_comment__version")
+        .filter(review__dynamic_id=dynamic_id, pk=note_id)
+        .first()
+    )
+    if note is None:
+        raise Http404
+    if note.kind != ReviewNote.Kind.CHANGE:
+        raise Refused(_("Only a “what to change” note becomes an agreement change."))
+    if note.agreement_comment_id is not None:
+        raise Refused(
+            _("This note is proposed in draft %(n)s already.")
+            % {"n": note.agreement_comment.version.number}
+        )
+    draft = AgreementVersion.objects.filter(
+        dynamic_id=dynamic_id, in_force_from__isnull=True
+    ).first()
+    if draft is None:
+        draft = agreement_services.propose_draft(
+            actor, dynamic_id, start_from="current", now=now
+        )
+    comment = agreement_services.add_comment(
+        actor,
+        dynamic_id,
+        number=draft.number,
+        text=_("From the weekly review of the week of %(week)s: %(note)s")
+        % {"week": date_format(note.review.week_start, "j M Y"), "note": note.body},
+        now=now,
+    )
+    note.agreement_comment = comment
+    note.save(update_fields=["agreement_comment"])
+    return comment

@@ -1,9 +1,12 @@
 """The snapshot of a week for the weekly review, in a fixed number of queries.
 
 Only what both partners may see goes in: averages of SHARED check-in answers,
-and the ids of journal entries that were shared that week (their titles are
-read live through ``visible_to``, so an entry made private again disappears).
-People appear by role, never by name.
+duties done, late and missed per person (the outcomes the duties clock
+recorded), incidents of the week and how they were resolved, the incidents
+open for a week or more (conduct raises them here), and the ids of journal
+entries that were shared that week (their titles are read live through
+``visible_to``, so an entry made private again disappears). People appear by
+role, never by name.
 """
 
 from datetime import date, datetime, time, timedelta
@@ -11,8 +14,50 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import Avg, Count, Q
 
+from conduct.models import Incident
+from conduct.queries import incidents_for_weekly_review
+from duties.queries import WEEK_BUCKETS, outcomes_by_assignee
 from dynamics.models import Dynamic, Membership
 from talk.models import SCALE_FIELDS, CheckIn, JournalEntry, Matter
+
+
+def _incident(incident: Incident) -> dict:
+    """Returns what the review shows of an incident: whose, what, how resolved."""
+    return {
+        "id": incident.pk,
+        "source": incident.source,
+        "kind": incident.get_source_display(),
+        "whose": incident.subject_role,
+        "title": incident.title,
+        "state": incident.state,
+        "resolution": incident.get_resolution_display() if incident.resolution else "",
+        "chosen": incident.chosen_name,
+        "reported_at": incident.reported_at.isoformat(),
+    }
+
+
+# A review opened this many days after its review day still reviews that week
+# (held late), unless both have held it already.
+LATE_DAYS = 2
+
+
+def period_start(today: date, review_day: int) -> date:
+    """Returns the first day of the review week that ends on the next review
+    day (``review_day`` 0 Monday .. 6 Sunday), today included.
+
+    With the default Sunday, that is the Monday of this week.
+    """
+    end = today + timedelta(days=(review_day - today.weekday()) % 7)
+    return end - timedelta(days=6)
+
+
+def late_period_start(today: date, review_day: int) -> date | None:
+    """Returns the first day of the week whose review day was one to
+    ``LATE_DAYS`` days ago, or None when today is not that close after one."""
+    since = (today.weekday() - review_day) % 7
+    if 1 <= since <= LATE_DAYS:
+        return today - timedelta(days=since + 6)
+    return None
 
 
 def bounds(week_start: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
@@ -23,7 +68,10 @@ def bounds(week_start: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
 
 
 def week(dynamic: Dynamic, week_start: date, zone: ZoneInfo, *, now: datetime) -> dict:
-    """Returns a JSON-ready picture of the week that began on ``week_start``."""
+    """Returns a JSON-ready picture of the week that began on ``week_start``.
+
+    Nine queries, however long the history.
+    """
     start, end = bounds(week_start, zone)
     roles = dict(
         Membership.objects.filter(dynamic=dynamic).values_list("user_id", "role")
@@ -98,11 +146,29 @@ def week(dynamic: Dynamic, week_start: date, zone: ZoneInfo, *, now: datetime) -
             shared_at__lt=end,
         ).values_list("id", flat=True)
     )
+    outcomes = outcomes_by_assignee(dynamic.pk, start, end)
+    duties = {
+        role: outcomes.get(user_id, dict.fromkeys(WEEK_BUCKETS.values(), 0))
+        for user_id, role in roles.items()
+    }
+    incidents = [
+        _incident(i)
+        for i in Incident.objects.filter(dynamic=dynamic)
+        .filter(
+            Q(reported_at__gte=start, reported_at__lt=end)
+            | Q(resolved_at__gte=start, resolved_at__lt=end)
+        )
+        .order_by("occurred_at", "id")
+    ]
+    raised = [_incident(i) for i in incidents_for_weekly_review(dynamic, now)]
     return {
         "from": start.isoformat(),
         "to": end.isoformat(),
         "taken_at": now.isoformat(),
         "checkins": per_role,
+        "duties": duties,
+        "incidents": incidents,
+        "raised_incidents": raised,
         "signals": signals,
         "pauses": pauses,
         "decisions": decided,

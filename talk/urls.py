@@ -56,4 +56,10 @@ urlpatterns = [
         views.review_note_matter,
         name="review_note_matter",
     ),
+    path(
+        f"{D}/reviews/notes/<int:note_id>/to-agreement/",
+        views.review_note_agreement,
+        name="review_note_agreement",
+    ),
+    path(f"{D}/search/", views.search, name="search"),
 ]

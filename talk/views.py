@@ -1,8 +1,11 @@
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -14,6 +17,7 @@ from dynamics.models import Membership
 from instep.errors import NotAllowed, Refused
 from instep.http import apply_refusal, form_status, redirect_see_other, refusal_redirect
 from talk import queries, services
+from talk import search as talk_search
 from talk.forms import (
     AftercareQuestions,
     AnswerForm,
@@ -287,16 +291,28 @@ def matter_withdraw(
     )
 
 
+def _to_search(dynamic_id: int, query: str) -> HttpResponse:
+    """The one search: old links with ``?q=`` land there."""
+    return redirect_see_other(
+        reverse("talk:search", args=[dynamic_id]) + "?" + urlencode({"q": query})
+    )
+
+
 @login_required
 def decision_log(request: HttpRequest, dynamic_id: int) -> HttpResponse:
     me = require(request.user, dynamic_id, Act.VIEW)
-    query = request.GET.get("q", "")[:100]
-    page = queries.decisions_log(me.dynamic, query, request.GET.get("page"))
-    return render(
-        request,
-        "talk/decision_log.html",
-        {"membership": me, "page": page, "q": query},
-    )
+    if request.GET.get("q"):
+        return _to_search(dynamic_id, request.GET["q"])
+    page = queries.decisions_log(me.dynamic, request.GET.get("page"))
+    return render(request, "talk/decision_log.html", {"membership": me, "page": page})
+
+
+@login_required
+def search(request: HttpRequest, dynamic_id: int) -> HttpResponse:
+    """Matters, decisions, journal entries and reviews the person may read."""
+    me = require(request.user, dynamic_id, Act.VIEW)
+    results = talk_search.search(me, request.GET.get("q", ""))
+    return render(request, "talk/search.html", {"membership": me, "r": results})
 
 
 # ---------------------------------------------------------------- journal
@@ -305,15 +321,12 @@ def decision_log(request: HttpRequest, dynamic_id: int) -> HttpResponse:
 @login_required
 def journal(request: HttpRequest, dynamic_id: int) -> HttpResponse:
     me = require(request.user, dynamic_id, Act.VIEW)
-    query = request.GET.get("q", "")[:100]
+    if request.GET.get("q"):
+        return _to_search(dynamic_id, request.GET["q"])
     return render(
         request,
         "talk/journal.html",
-        {
-            "membership": me,
-            "page": queries.journal_page(me, request.GET.get("page"), query),
-            "q": query,
-        },
+        {"membership": me, "page": queries.journal_page(me, request.GET.get("page"))},
     )
 
 
@@ -434,7 +447,11 @@ def review_list(request: HttpRequest, dynamic_id: int) -> HttpResponse:
     return render(
         request,
         "talk/review_list.html",
-        {"membership": me, "reviews": queries.review_list(me.dynamic)},
+        {
+            "membership": me,
+            "reviews": queries.review_list(me.dynamic),
+            "slot": queries.review_slot_label(me.dynamic, timezone.now()),
+        },
     )
 
 
@@ -520,3 +537,28 @@ def review_note_matter(
         return refusal_redirect(request, refusal, "talk:review_list", dynamic_id)
     messages.success(request, _("Opened as a matter to decide."))
     return redirect_see_other("talk:matter_detail", dynamic_id, matter.pk)
+
+
+@login_required
+@require_POST
+def review_note_agreement(
+    request: HttpRequest, dynamic_id: int, note_id: int
+) -> HttpResponse:
+    try:
+        comment = services.note_to_agreement_change(
+            request.user, dynamic_id, note_id, now=timezone.now()
+        )
+    except Refused as refusal:
+        return refusal_redirect(request, refusal, "talk:review_list", dynamic_id)
+    messages.success(
+        request,
+        _(
+            "Added to draft %(n)s as a proposed change. Change the draft "
+            "together, then sign it."
+        )
+        % {"n": comment.version.number},
+    )
+    return redirect_see_other(
+        reverse("agreements:show_version", args=[dynamic_id, comment.version.number])
+        + "#comments"
+    )

@@ -295,6 +295,13 @@ TABLE: dict[str, Case] = {
         owner=SEE_OTHER,
         kwargs=dynamic_and(note_id=made(talk.change_note)),
     ),
+    "talk:review_note_agreement": member_page(
+        "post",
+        partner=SEE_OTHER,
+        owner=SEE_OTHER,
+        kwargs=dynamic_and(note_id=made(talk.change_note)),
+    ),
+    "talk:search": member_page(),
     # Conduct: the follower's missed duty, recorded as the clock records it.
     # Empty forms answer 400; a role that may not act, 403.
     "conduct:list_incidents": member_page(),

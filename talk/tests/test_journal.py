@@ -83,12 +83,12 @@ def test_partners_journal_page_neither_shows_nor_counts_private_entries(
 def test_partners_search_never_finds_a_private_entry(
     dynamic, leader, follower, private_entry, client_for
 ):
-    url = reverse("talk:journal", args=[dynamic.pk])
+    url = reverse("talk:search", args=[dynamic.pk])
     theirs = client_for(leader).get(url, {"q": SECRET}).content.decode()
-    assert "Title" not in theirs.split("Journal</h1>")[1].split("search")[0]
-    assert "Shared with me (0)" in theirs and "My entries (0)" in theirs
+    assert f"Title {SECRET}" not in theirs and f"Body {SECRET}" not in theirs
+    assert "Nothing mentions" in theirs  # not even a count of one
     mine = client_for(follower).get(url, {"q": SECRET}).content.decode()
-    assert f"Title {SECRET}" in mine
+    assert f"Title {SECRET}" in mine and "1 result" in mine
 
 
 def test_partners_export_does_not_carry_a_private_entry(

@@ -201,28 +201,30 @@ def _decide(leader, follower, dynamic, now, title, reason, comment=""):
     return matter
 
 
-def test_decisions_log_searches_title_reason_and_discussion(
+def test_decisions_log_lists_settled_matters_newest_first(
     dynamic, leader, follower, client_for, now
 ):
     _decide(leader, follower, dynamic, now, "Bedtime on weekdays", "Sleep matters")
-    _decide(leader, follower, dynamic, now, "Phone at dinner", "Be present")
     _decide(
-        leader, follower, dynamic, now, "Saturday plans", "Fine", comment="the lake"
+        leader, follower, dynamic, now + timedelta(hours=1), "Phone at dinner", "Hm"
     )
     _open(follower, dynamic, now, title="Bedtime on Sundays")  # still open
-    client = client_for(follower)
+    assert [m.title for m in queries.decisions_log(dynamic, 1)] == [
+        "Phone at dinner",
+        "Bedtime on weekdays",
+    ]
+    page = client_for(follower).get(reverse("talk:decision_log", args=[dynamic.pk]))
+    assert "Sleep matters" in page.content.decode()
+    assert "Bedtime on Sundays" not in page.content.decode()
+
+
+def test_old_decisions_log_search_link_lands_on_the_one_search(
+    dynamic, follower, client_for
+):
     url = reverse("talk:decision_log", args=[dynamic.pk])
-
-    def titles(q):
-        return [m.title for m in queries.decisions_log(dynamic, q, 1)]
-
-    assert titles("bedtime") == ["Bedtime on weekdays"]
-    assert titles("PRESENT") == ["Phone at dinner"]
-    assert titles("lake") == ["Saturday plans"]
-    assert len(titles("")) == 3
-    page = client.get(url, {"q": "sleep"}).content.decode()
-    assert "Bedtime on weekdays" in page and "Phone at dinner" not in page
-    assert "No decision mentions" in client.get(url, {"q": "zebra"}).content.decode()
+    response = client_for(follower).get(url, {"q": "sleep"})
+    assert response.status_code == HTTPStatus.SEE_OTHER
+    assert response["Location"] == f"/d/{dynamic.pk}/search/?q=sleep"
 
 
 def test_decisions_log_queries_do_not_grow_with_history(
@@ -234,7 +236,7 @@ def test_decisions_log_queries_do_not_grow_with_history(
         _decide(leader, follower, dynamic, now, f"Matter {n}", "why", comment="hm")
     client.get(url)  # the first visit of a day records presence
     with django_assert_max_num_queries(12):
-        assert client.get(url, {"q": "matter"}).status_code == HTTPStatus.OK
+        assert client.get(url, {"page": "2"}).status_code == HTTPStatus.OK
 
 
 def test_matter_pages_queries_do_not_grow_with_history(

@@ -1,14 +1,21 @@
-"""Two phones: check in (one answer private), settle a request, keep a journal.
+"""Two phones: check in (one answer private), settle a request, keep a journal,
+search, and hold the weekly review on the day the agreement names.
 
 Run with ``pytest tests/browser/test_talk_journey.py``; screenshots land in
 var/screenshots/6-*.png.
 """
 
 import re
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
+from agreements import services as agreements
+from conduct import services as conduct
+from duties import services as duties
+from duties.tests.factories import task_spec
 from talk.models import Matter
 from tests.browser.helpers import (
     assert_no_horizontal_overflow,
@@ -31,6 +38,37 @@ def _scales(page: Page, mood: int, energy: int, stress: int, connection: int):
         page.locator(f"#id_{name}_{value - 1}").check()
 
 
+def _week_behind_them(dynamic, alex, robin) -> None:
+    """The agreement (weekly review today), a duty done and a slip forgiven.
+
+    The review day is today's weekday, so the review week ends today whatever
+    day the test runs on.
+    """
+    now = timezone.now()
+    version = agreements.propose_draft(alex, dynamic.pk, start_from="starter", now=now)
+    household = version.domain_set.get(key="household")
+    agreements.change_item(
+        alex, dynamic.pk, number=version.number, section="domains",
+        item_id=household.pk, values={"depth": "delegated"}, now=now,
+    )  # fmt: skip
+    agreements.update_draft(
+        alex, dynamic.pk, number=version.number,
+        review_on=(now + timedelta(days=90)).date(), absence_days=14,
+        titles_and_protocols="", weekly_review_day=now.weekday(), now=now,
+    )  # fmt: skip
+    for person in (alex, robin):
+        agreements.sign(person, dynamic.pk, number=version.number, now=now)
+    task = duties.create_duty(
+        alex, dynamic.pk, spec=task_spec(now + timedelta(hours=2)), now=now
+    )
+    duties.complete(robin, dynamic.pk, task.occurrences.get().pk, now=now)
+    slip = conduct.report_incident(
+        alex, dynamic.pk, source="broken_rule", about="partner",
+        title="Phone at the dinner table", now=now,
+    )  # fmt: skip
+    conduct.forgive(alex, dynamic.pk, slip.pk, word="It happens", now=now)
+
+
 def test_couple_checks_in_settles_a_request_and_keeps_a_private_journal(
     live_server, page: Page, browser: Browser, user_factory, dynamic_factory
 ):
@@ -38,6 +76,7 @@ def test_couple_checks_in_settles_a_request_and_keeps_a_private_journal(
     alex = user_factory("Alex", email="alex@example.org")
     robin = user_factory("Robin", email="robin@example.org")
     dynamic = dynamic_factory(alex, robin, titles=("Sir", "pet"))
+    _week_behind_them(dynamic, alex, robin)
     d = f"{base}/d/{dynamic.pk}"
 
     # Robin (follower) checks in; the note stays private, needs are shared.
@@ -124,16 +163,22 @@ def test_couple_checks_in_settles_a_request_and_keeps_a_private_journal(
     expect(page.get_by_text("Decided. It is in the decisions log.")).to_be_visible()
     shot(page, "6-10-matter-decided")
 
-    # The decision is in the log, and search finds it by its reason.
+    # The decision is in the log, and the one search finds it by its reason.
     robin_page.goto(f"{d}/decisions/")
     log = robin_page.get_by_role("main")
     expect(log).to_contain_text("May I go to the concert on Friday?")
     expect(log).to_contain_text("You asked early and the ride is safe.")
-    robin_page.get_by_label("Search decisions, reasons and discussions").fill("ride")
-    robin_page.get_by_role("button", name="Search").click()
-    expect(log).to_contain_text("May I go to the concert on Friday?")
     assert_no_horizontal_overflow(robin_page)
     shot(robin_page, "6-11-decisions-log")
+    robin_page.get_by_label("Search matters, decisions, journal and reviews").fill(
+        "ride"
+    )
+    robin_page.get_by_role("button", name="Search").click()
+    expect(robin_page.get_by_role("heading", name="Search")).to_be_visible()
+    found = robin_page.get_by_role("region", name=re.compile("^Decisions"))
+    expect(found).to_contain_text("May I go to the concert on Friday?")
+    assert_no_horizontal_overflow(robin_page)
+    shot(robin_page, "6-11b-search-decision")
     assert Matter.objects.get(pk=matter.pk).state == Matter.State.DECIDED
 
     # Robin writes a private entry; Alex cannot see, count or open it.
@@ -159,18 +204,49 @@ def test_couple_checks_in_settles_a_request_and_keeps_a_private_journal(
     response = page.goto(entry_url)
     assert response.status == 404
     expect(page.locator("body")).not_to_contain_text("evening call")
+    # Nor does the search find it, or count it.
+    page.goto(f"{d}/search/?q=evening+call")
+    expect(page.get_by_text("Nothing mentions “evening call”.")).to_be_visible()
+    shot(page, "6-15b-search-leader-finds-nothing")
 
     # The weekly review: a snapshot both read, notes, held by both.
     page.goto(f"{d}/reviews/")
+    expect(page.get_by_role("main")).to_contain_text(
+        f"Your agreement sets the review for {timezone.now():%A} at 18:00"
+    )
     shot(page, "6-16-reviews-empty")
     page.get_by_role("button", name="Open this week's review").click()
     expect(page.get_by_role("heading", name=re.compile("^Week of"))).to_be_visible()
+    week = page.get_by_role("region", name="The week")
+    duties_table = week.get_by_role("table").first  # done, late, missed, excused
+    expect(duties_table.get_by_role("row", name=re.compile("^pet"))).to_have_text(
+        re.compile(r"pet\s*1\s*0\s*0\s*0")
+    )
+    expect(week).to_contain_text("Phone at the dinner table")
+    expect(week).to_contain_text("Forgiven")
+    expect(week).to_contain_text("May I go to the concert on Friday?")
     page.get_by_label("What went well").check()
     page.get_by_role("textbox", name="Note").fill("We settled the concert calmly.")
     page.get_by_role("button", name="Add note").click()
+    page.get_by_label("What to change").check()
+    page.get_by_role("textbox", name="Note").fill("Phones stay in the hall at dinner")
+    page.get_by_role("button", name="Add note").click()
+    shot(page, "6-17-review-leader")
+    page.get_by_role("button", name="Propose it as an agreement change").click()
+    expect(page.get_by_text("Added to draft 2 as a proposed change.")).to_be_visible()
+    expect(page.get_by_role("main")).to_contain_text(
+        "Phones stay in the hall at dinner"
+    )
+    assert_no_horizontal_overflow(page)
+    shot(page, "6-17b-agreement-draft-from-review")
+    page.go_back()
+    page.reload()
+    expect(
+        page.get_by_role("link", name="Proposed in agreement draft 2")
+    ).to_be_visible()
     page.get_by_role("button", name="We held it — mark as held").click()
     expect(page.get_by_text("Marked as held.")).to_be_visible()
-    shot(page, "6-17-review-leader")
+    shot(page, "6-17c-review-leader-held")
     robin_page.goto(f"{d}/reviews/")
     robin_page.get_by_role("link", name=re.compile("^Week of")).click()
     review = robin_page.get_by_role("main")
