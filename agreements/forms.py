@@ -34,7 +34,12 @@ class ProposeForm(forms.Form):
 class DraftForm(forms.ModelForm):
     class Meta:
         model = AgreementVersion
-        fields = ["review_on", "absence_days", "titles_and_protocols"]
+        fields = [
+            "review_on",
+            "absence_days",
+            "proof_retention_days",
+            "titles_and_protocols",
+        ]
         widgets = {
             "review_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "titles_and_protocols": forms.Textarea(attrs={"rows": 4}),
@@ -43,6 +48,10 @@ class DraftForm(forms.ModelForm):
             "review_on": _(
                 "You are both reminded 14 and 3 days before. After it, authority "
                 "pauses until you sign a renewed version."
+            ),
+            "proof_retention_days": _(
+                "Photos sent as proof of a duty are deleted automatically this "
+                "many days after they were taken (1 to 365)."
             ),
             "titles_and_protocols": _(
                 "How you address each other, e.g. “Sir in private, first names in "

@@ -14,11 +14,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from agreements import authority
+from agreements.models import AgreementVersion
+from agreements.services import DEFAULT_PROOF_RETENTION_DAYS
 from conduct.services import record_slip_from_occurrence
 from duties import clock
 from duties.models import Duty, FeedToken, Occurrence, ScheduledPause
@@ -30,9 +32,9 @@ from instep.errors import Refused
 
 # Occurrences exist this far ahead, so that pages never expand rules.
 HORIZON = timedelta(days=14)
-# Proof photos are deleted this long after they were taken (the default the
-# agreement sets until it has a field of its own).
-PROOF_RETENTION = timedelta(days=30)
+# Proof photos are deleted this long after they were taken where no signed
+# agreement says otherwise (each version sets its own, ``proof_retention_days``).
+PROOF_RETENTION = timedelta(days=DEFAULT_PROOF_RETENTION_DAYS)
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
 # Accepted photo formats, by their first bytes (the name and the browser's
 # claimed type are not trusted).
@@ -701,13 +703,36 @@ def view_photo(actor: User, dynamic_id: int, occurrence_id: int, *, now: datetim
     return data, name
 
 
-def purge_proof_photos(*, now: datetime, retention: timedelta = PROOF_RETENTION) -> int:
-    """Deletes proof photos older than the retention; returns how many."""
-    old = Occurrence.objects.filter(
-        marked_at__lt=now - retention, photo_deleted_at__isnull=True
-    ).exclude(proof_photo="")
+def purge_proof_photos(*, now: datetime, retention: timedelta | None = None) -> int:
+    """Deletes proof photos older than the retention; returns how many.
+
+    Each dynamic keeps photos as long as its agreement in force says
+    (``proof_retention_days``), 30 days while none is signed. ``retention``
+    overrides that for every dynamic (for a one-off clean-up).
+    """
+    in_force = (
+        AgreementVersion.objects.filter(
+            dynamic_id=OuterRef("dynamic_id"), in_force_from__lte=now
+        )
+        .order_by("-number")
+        .values("proof_retention_days")[:1]
+    )
+    # Nothing is kept less than a day, so younger photos are never looked at.
+    shortest = retention if retention is not None else timedelta(days=1)
+    old = (
+        Occurrence.objects.filter(
+            marked_at__lt=now - shortest, photo_deleted_at__isnull=True
+        )
+        .exclude(proof_photo="")
+        .annotate(retention_days=Subquery(in_force))
+    )
     purged = 0
     for occ in old:
+        keep = retention or timedelta(
+            days=occ.retention_days or DEFAULT_PROOF_RETENTION_DAYS
+        )
+        if occ.marked_at >= now - keep:
+            continue
         occ.proof_photo.delete(save=False)
         occ.photo_deleted_at = now
         occ.save(update_fields=["proof_photo", "photo_deleted_at"])

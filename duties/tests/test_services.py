@@ -10,7 +10,7 @@ from django.core.management import call_command
 
 from duties import services
 from duties.models import Duty, Occurrence
-from duties.tests.factories import ritual_spec, task_spec
+from duties.tests.factories import ritual_spec, sign_agreement, task_spec
 from dynamics.models import AuditEntry, Dynamic
 from instep.errors import NotAllowed, Refused
 from notify import reminders
@@ -279,6 +279,53 @@ def test_proof_photos_are_deleted_after_thirty_days(
     occ.refresh_from_db()
     assert occ.photo_deleted_at is not None and not occ.proof_photo
     assert not list((tmp_path / "private").rglob("*.png"))
+
+
+def test_proof_photos_are_kept_as_long_as_the_agreement_in_force_says(
+    dynamic, leader, follower, now, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    sign_agreement(
+        dynamic,
+        leader,
+        follower,
+        depths={"household": "delegated"},
+        proof_retention_days=7,
+        now=now,
+    )
+    duty = services.create_duty(
+        leader, dynamic.pk, spec=task_spec(now + 5 * H, needs_photo=True), now=now
+    )
+    occ = duty.occurrences.get()
+    services.complete(follower, dynamic.pk, occ.pk, photo=_photo(), now=now + H)
+    assert services.purge_proof_photos(now=now + timedelta(days=6)) == 0
+    assert services.purge_proof_photos(now=now + timedelta(days=8)) == 1
+    occ.refresh_from_db()
+    assert occ.photo_deleted_at is not None
+
+
+def test_proof_retention_outside_one_to_365_days_is_refused(
+    dynamic, leader, follower, now
+):
+    from agreements import services as agreements
+
+    version = agreements.propose_draft(
+        leader, dynamic.pk, start_from="starter", now=now
+    )
+    with pytest.raises(Refused, match="1 to 365 days") as refused:
+        agreements.update_draft(
+            leader,
+            dynamic.pk,
+            number=version.number,
+            review_on=version.review_on,
+            absence_days=14,
+            titles_and_protocols="",
+            proof_retention_days=0,
+            now=now,
+        )
+    assert refused.value.field == "proof_retention_days"
+    version.refresh_from_db()
+    assert version.proof_retention_days == 30
 
 
 def test_leader_approves_or_returns_with_a_note(
