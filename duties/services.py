@@ -68,6 +68,8 @@ class DutySpec:
     grace: timedelta = timedelta(0)
     due_at: datetime | None = None
     opens_at: datetime | None = None
+    # A context of the agreement's rules in which it is off the clock.
+    suspended_when: str = ""
 
 
 def _clean_spec(spec: DutySpec, now: datetime) -> DutySpec:
@@ -79,6 +81,10 @@ def _clean_spec(spec: DutySpec, now: datetime) -> DutySpec:
         raise Refused(_("Choose who does it."), field="assignee_role")
     if spec.window < timedelta(0) or spec.grace < timedelta(0):
         raise Refused(_("Times cannot be negative."), field="grace")
+    if spec.suspended_when.strip():
+        spec = DutySpec(
+            **{**spec.__dict__, "suspended_when": spec.suspended_when.strip()[:200]}
+        )
     if spec.view_once and not spec.needs_photo:
         raise Refused(_("View once applies to a photo."), field="view_once")
     if spec.kind == Kind.RITUAL:
@@ -136,6 +142,7 @@ def create_duty(actor: User, dynamic_id: int, *, spec: DutySpec, now: datetime) 
     authority check: outside delegated domains it becomes a request."""
     membership = require(actor, dynamic_id, Act.ASSIGN_DUTY)
     spec = _clean_spec(spec, now)
+    _check_context(dynamic_id, spec.suspended_when, now=now)
     dynamic = membership.dynamic
     verdict = _verdict(dynamic, actor, spec, now)
     members = _members(dynamic_id)
@@ -151,6 +158,7 @@ def create_duty(actor: User, dynamic_id: int, *, spec: DutySpec, now: datetime) 
         state=state,
         created_by=actor,
         created_at=now,
+        imposed=for_follower and verdict.may_impose,
         **_fields(spec, assignee),
     )
     if state == Duty.State.ACTIVE:
@@ -199,6 +207,7 @@ def change_duty(
     if spec.kind != duty.kind:
         raise Refused(_("A ritual stays a ritual and a task a task."), field="kind")
     spec = _clean_spec(spec, now)
+    _check_context(dynamic_id, spec.suspended_when, now=now)
     verdict = _verdict(membership.dynamic, actor, spec, now)
     for_follower = spec.assignee_role == Role.FOLLOWER
     if for_follower and not verdict.may_impose and duty.state == Duty.State.ACTIVE:
@@ -213,7 +222,7 @@ def change_duty(
             membership=membership,
         )
         return duty
-    _apply(duty, spec, now=now)
+    _apply(duty, spec, now=now, imposed=for_follower and verdict.may_impose)
     audit.record(
         duty.dynamic,
         actor,
@@ -248,10 +257,11 @@ def _spec_from_json(data: dict) -> DutySpec:
     return DutySpec(**{k: conv.get(k, lambda v: v)(v) for k, v in data.items()})
 
 
-def _apply(duty: Duty, spec: DutySpec, *, now: datetime) -> None:
+def _apply(duty: Duty, spec: DutySpec, *, now: datetime, imposed: bool) -> None:
     members = _members(duty.dynamic_id)
     for key, value in _fields(spec, members[spec.assignee_role].user).items():
         setattr(duty, key, value)
+    duty.imposed = imposed
     duty.pending_change = None
     duty.materialised_until = None
     duty.save()
@@ -275,7 +285,7 @@ def answer_request(
         summary = _("A request was accepted") if accept else _("A request was declined")
     elif duty.pending_change is not None:
         if accept:
-            _apply(duty, _spec_from_json(duty.pending_change), now=now)
+            _apply(duty, _spec_from_json(duty.pending_change), now=now, imposed=False)
         else:
             duty.pending_change = None
             duty.save(update_fields=["pending_change"])
@@ -322,18 +332,236 @@ def retire_duty(actor: User, dynamic_id: int, duty_id: int, *, now: datetime) ->
 def pause_intervals(
     dynamic_id: int, start: datetime, end: datetime
 ) -> list[clock.Interval]:
-    """Returns every pause of the dynamic overlapping [start, end), in two queries:
-    pauses that happened (red, breaks, illness) and planned ones."""
+    """Returns the pauses that stop every clock of the dynamic in [start, end)
+    (red, breaks, illness, planned time off), merged, in two queries. Context
+    windows and authority lapses stop only some duties: see ``clock_pauses``."""
+    return clock_pauses(dynamic_id, start, end, lapses=False).common_intervals()
+
+
+def duty_pauses(stops: clock.PauseSet, duty: Duty) -> list[clock.Interval]:
+    """Returns the intervals in which this duty's clock stops."""
+    return stops.intervals_for(duty.suspended_when, duty.imposed)
+
+
+def _stops(plan: ScheduledPause, start: datetime, end: datetime) -> list[clock.Stop]:
+    if plan.scope == ScheduledPause.Scope.CONTEXT:
+        cause, label = clock.Cause.CONTEXT, clock.context_key(plan.context)
+    elif plan.scope == ScheduledPause.Scope.IMPOSED:
+        cause, label = clock.Cause.LAPSE, "leader_absent"
+    else:
+        cause, label = clock.Cause.PAUSE, plan.reason
+    return [clock.Stop(iv, cause, label) for iv in plan.intervals(start, end)]
+
+
+def clock_pauses(
+    dynamic_id: int,
+    start: datetime,
+    end: datetime,
+    *,
+    now: datetime | None = None,
+    lapses: bool = True,
+) -> clock.PauseSet:
+    """Returns every stop of the dynamic overlapping [start, end): pauses that
+    happened and planned ones (2 queries), and, with ``lapses``, the stretches
+    up to ``now`` (default ``end``) in which the leader's authority had lapsed
+    (2 more: the signed versions, the leader's presence)."""
     happened = Pause.objects.filter(dynamic_id=dynamic_id, started_at__lt=end).filter(
         Q(ended_at__isnull=True) | Q(ended_at__gt=start)
     )
-    out = [clock.Interval(p.started_at, p.ended_at) for p in happened]
+    common = [
+        clock.Stop(
+            clock.Interval(p.started_at, p.ended_at), clock.Cause.PAUSE, p.reason
+        )
+        for p in happened
+    ]
+    contexts: list[clock.Stop] = []
+    recorded_lapses: list[clock.Stop] = []
     planned = ScheduledPause.objects.filter(
         dynamic_id=dynamic_id, cancelled_at__isnull=True
     )
     for plan in planned:
-        out.extend(plan.intervals(start, end))
-    return clock.merge(out)
+        stops = _stops(plan, start, end)
+        if plan.scope == ScheduledPause.Scope.CONTEXT:
+            contexts += stops
+        elif plan.scope == ScheduledPause.Scope.IMPOSED:
+            recorded_lapses += stops
+        else:
+            common += stops
+    live: list[clock.Stop] = []
+    if lapses:
+        live = [
+            stop
+            for stop in _lapse_stops(dynamic_id, now=now or end)
+            if stop.interval.overlap(start, end) or stop.interval.covers(start)
+        ]
+    return clock.PauseSet(
+        common=tuple(common),
+        contexts=tuple(contexts),
+        lapses=tuple(recorded_lapses + live) if lapses else tuple(recorded_lapses),
+    )
+
+
+def _lapse_stops(dynamic_id: int, *, now: datetime) -> list[clock.Stop]:
+    """Returns the authority lapses up to ``now`` from the facts, in two queries."""
+    versions = list(
+        AgreementVersion.objects.filter(dynamic_id=dynamic_id, in_force_from__lte=now)
+        .order_by("in_force_from")
+        .values_list("in_force_from", "review_on", "absence_days")
+    )
+    if not versions:
+        # Without a signed agreement nothing was ever imposed.
+        return []
+    people = {
+        m.role: m
+        for m in Membership.objects.filter(dynamic_id=dynamic_id).select_related(
+            "user", "user__presence"
+        )
+    }
+    leader, follower = people.get(Role.LEADER), people.get(Role.FOLLOWER)
+    last_seen = None
+    if leader is not None:
+        presence = getattr(leader.user, "presence", None)
+        last_seen = presence.last_seen_on if presence else None
+    return clock.lapse_stops(
+        [clock.SignedVersion(at, review_on) for at, review_on, _days in versions],
+        zone=_zone(follower.user) if follower else "UTC",
+        leader_last_seen=last_seen,
+        absence_days=versions[-1][2],
+        now=now,
+    )
+
+
+def record_absence_lapse(dynamic_id: int, *, now: datetime) -> None:
+    """Writes down, while it happens, that the leader's absence has lapsed
+    authority, and closes it once they are back.
+
+    The leader's presence keeps only the last day they were seen, so without
+    this a task frozen by the absence would thaw backwards when they return.
+    For the worker (``materialise``), so it runs every hour.
+    """
+    live = [s for s in _lapse_stops(dynamic_id, now=now) if s.label == "leader_absent"]
+    open_row = (
+        ScheduledPause.objects.select_for_update()
+        .filter(
+            dynamic_id=dynamic_id,
+            scope=ScheduledPause.Scope.IMPOSED,
+            ends_at__isnull=True,
+            cancelled_at__isnull=True,
+        )
+        .first()
+    )
+    if live and open_row is None:
+        ScheduledPause.objects.create(
+            dynamic_id=dynamic_id,
+            scope=ScheduledPause.Scope.IMPOSED,
+            created_at=now,
+            starts_at=live[0].interval.start,
+        )
+    elif not live and open_row is not None:
+        open_row.ends_at = max(now, open_row.starts_at + timedelta(seconds=1))
+        open_row.save(update_fields=["ends_at"])
+
+
+# Contexts of the agreement's rules ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class Context:
+    """A context in which some of the agreement's rules are not in force."""
+
+    key: str
+    text: str  # as the first rule says it
+    domains: tuple[str, ...]  # names of the areas of life whose rules name it
+
+
+def agreement_contexts(dynamic_id: int, *, now: datetime) -> list[Context]:
+    """Returns the contexts the rules of the agreement in force name, in order,
+    in two queries (the version, its rules)."""
+    version = (
+        AgreementVersion.objects.filter(dynamic_id=dynamic_id, in_force_from__lte=now)
+        .order_by("-number")
+        .first()
+    )
+    if version is None:
+        return []
+    found: dict[str, tuple[str, list[str]]] = {}
+    rules = version.rule_set.exclude(suspended_when="").select_related("domain")
+    for rule in rules.order_by("id"):
+        key = clock.context_key(rule.suspended_when)
+        text, domains = found.setdefault(key, (rule.suspended_when, []))
+        if rule.domain.name not in domains:
+            domains.append(rule.domain.name)
+    return [Context(k, t, tuple(d)) for k, (t, d) in found.items()]
+
+
+def _check_context(dynamic_id: int, context: str, *, now: datetime) -> str:
+    """Returns the context's words if the agreement names it, or refuses."""
+    if not context:
+        return ""
+    key = clock.context_key(context)
+    for known in agreement_contexts(dynamic_id, now=now):
+        if known.key == key:
+            return known.text
+    raise Refused(
+        _(
+            "The agreement in force names no such context. Contexts come from "
+            "its rules (“not in force when…”)."
+        ),
+        field="suspended_when",
+    )
+
+
+@transaction.atomic
+def switch_context(
+    actor: User, dynamic_id: int, *, context: str, on: bool, now: datetime
+) -> ScheduledPause:
+    """Says that a context of the agreement is in effect from now (``on``) or no
+    longer (off). Either partner may: while it is on, the duties linked to it
+    are off the clock."""
+    membership = require(actor, dynamic_id, Act.PAUSE)
+    text = _check_context(dynamic_id, context, now=now)
+    if not text:
+        raise Refused(_("Choose a context."), field="context")
+    key = clock.context_key(text)
+    running = [
+        plan
+        for plan in ScheduledPause.objects.select_for_update().filter(
+            dynamic_id=dynamic_id,
+            scope=ScheduledPause.Scope.CONTEXT,
+            rule="",
+            ends_at__isnull=True,
+            cancelled_at__isnull=True,
+        )
+        if clock.context_key(plan.context) == key
+    ]
+    if on:
+        if running:
+            raise Refused(_("This context is already in effect."))
+        plan = ScheduledPause.objects.create(
+            dynamic=membership.dynamic,
+            scope=ScheduledPause.Scope.CONTEXT,
+            context=text,
+            created_by=actor,
+            created_at=now,
+            starts_at=now,
+            zone=actor.time_zone,
+        )
+    else:
+        if not running:
+            raise Refused(_("This context is not switched on."))
+        plan = running[0]
+        plan.ends_at = max(now, plan.starts_at + timedelta(seconds=1))
+        plan.save(update_fields=["ends_at"])
+    audit.record(
+        membership.dynamic,
+        actor,
+        "context_on" if on else "context_off",
+        (_("In effect now: %(context)s") if on else _("No longer: %(context)s"))
+        % {"context": text},
+        at=now,
+        membership=membership,
+    )
+    return plan
 
 
 @transaction.atomic
@@ -348,11 +576,21 @@ def schedule_pause(
     starts_on: date | None = None,
     at: time | None = None,
     length: timedelta | None = None,
+    context: str = "",
     now: datetime,
 ) -> ScheduledPause:
-    """Plans time off the clock, once or recurring. Either partner may."""
+    """Plans time off the clock, once or recurring. Either partner may.
+
+    With ``context`` (one the agreement's rules name) it is a window in which
+    only the duties linked to that context are off the clock, and ``reason``
+    may be blank.
+    """
     membership = require(actor, dynamic_id, Act.PAUSE)
-    if reason not in Pause.Reason.values or reason == Pause.Reason.RED:
+    context = _check_context(dynamic_id, context.strip(), now=now)
+    # A context window needs no reason of its own; anything else does.
+    if (reason or not context) and (
+        reason not in Pause.Reason.values or reason == Pause.Reason.RED
+    ):
         raise Refused(_("Choose a reason for the pause."), field="reason")
     if rule:
         try:
@@ -367,6 +605,10 @@ def schedule_pause(
         raise Refused(_("The pause has to end after it starts."), field="ends_at")
     plan = ScheduledPause.objects.create(
         dynamic=membership.dynamic,
+        scope=ScheduledPause.Scope.CONTEXT
+        if context
+        else ScheduledPause.Scope.EVERYONE,
+        context=context,
         reason=reason,
         created_by=actor,
         created_at=now,
@@ -382,7 +624,8 @@ def schedule_pause(
         membership.dynamic,
         actor,
         "pause_planned",
-        _("Pause planned: %(reason)s") % {"reason": plan.get_reason_display()},
+        _("Pause planned: %(reason)s")
+        % {"reason": context or plan.get_reason_display()},
         at=now,
         membership=membership,
     )
@@ -394,9 +637,14 @@ def cancel_scheduled_pause(
     actor: User, dynamic_id: int, plan_id: int, *, now: datetime
 ) -> ScheduledPause:
     membership = require(actor, dynamic_id, Act.PAUSE)
-    plan = ScheduledPause.objects.filter(
-        dynamic_id=dynamic_id, pk=plan_id, cancelled_at__isnull=True
-    ).first()
+    plan = (
+        ScheduledPause.objects.filter(
+            dynamic_id=dynamic_id, pk=plan_id, cancelled_at__isnull=True
+        )
+        # A lapse the worker wrote down is a fact, not a plan.
+        .exclude(scope=ScheduledPause.Scope.IMPOSED)
+        .first()
+    )
     if plan is None:
         raise Refused(_("There is no such planned pause."))
     plan.cancelled_at = now
@@ -490,6 +738,8 @@ def materialise(*, now: datetime, dynamic_id: int | None = None) -> int:
         with transaction.atomic():
             created += _materialise_duty(duty, now=now)
     for dyn in {d.dynamic_id for d in duties}:
+        with transaction.atomic():
+            record_absence_lapse(dyn, now=now)
         settle(dyn, now=now)
     return created
 
@@ -508,9 +758,10 @@ def settle(dynamic_id: int, *, now: datetime) -> int:
     if not candidates:
         return 0
     start = min(o.opens_at for o in candidates)
-    pauses = pause_intervals(dynamic_id, start, now)
+    stops = clock_pauses(dynamic_id, start, now, now=now)
     settled = 0
     for occ in candidates:
+        pauses = duty_pauses(stops, occ.duty)
         status = clock.occurrence_status(occ.times(), pauses, now)
         if status in (clock.Status.MISSED, clock.Status.EXCUSED):
             occ.outcome = (
@@ -592,7 +843,7 @@ def complete(
         raise Refused(_("Only the person it is assigned to can tick it."))
     if occ.done_at is not None:
         raise Refused(_("This is already done."))
-    pauses = pause_intervals(dynamic_id, occ.opens_at, now)
+    pauses = duty_pauses(clock_pauses(dynamic_id, occ.opens_at, now), occ.duty)
     times = occ.times()
     if now < occ.opens_at:
         raise Refused(_("This is not open yet."))

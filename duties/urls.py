@@ -42,6 +42,11 @@ urlpatterns = [
         views.cancel_pause,
         name="cancel_pause",
     ),
+    path(
+        "d/<int:dynamic_id>/pauses/context/",
+        views.switch_context,
+        name="switch_context",
+    ),
     path("d/<int:dynamic_id>/illness/", views.illness, name="illness"),
     path("d/<int:dynamic_id>/calendar/", views.calendar, name="calendar"),
     path("calendar/<str:token>.ics", views.feed_view, name="feed"),

@@ -188,6 +188,8 @@ TABLE: dict[str, Case] = {
         owner=SEE_OTHER,
         kwargs=dynamic_and(plan_id=lambda w: w.plan_id),
     ),
+    # No context named: the refusal comes back as a message on Pauses.
+    "duties:switch_context": member_page("post", partner=SEE_OTHER, owner=SEE_OTHER),
     "duties:illness": member_page("post", partner=SEE_OTHER, owner=SEE_OTHER),
     "duties:calendar": member_page(),
     # The calendar feed URL is a capability: whoever holds the token may read it.
