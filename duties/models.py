@@ -103,6 +103,15 @@ class Duty(models.Model):
     opens_at = models.DateTimeField(_("earliest start"), null=True, blank=True)
     # A change the follower has been asked to accept (outside delegation).
     pending_change = models.JSONField(null=True, blank=True)
+    # The open request (a talk matter) asking the follower to accept this duty
+    # or its pending change; they answer it in the matter's thread.
+    request = models.ForeignKey(
+        "talk.Matter",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created_at = models.DateTimeField()
     answered_at = models.DateTimeField(null=True, blank=True)
     materialised_until = models.DateTimeField(null=True, blank=True)

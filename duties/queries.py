@@ -142,10 +142,10 @@ def today(me: Membership, now: datetime) -> Today:
                 ],
             )
         )
+    # Requests are answered in their talk thread; Today links to it.
     requests = list(
-        Duty.objects.filter(dynamic=dynamic).filter(
-            Q(state=Duty.State.REQUESTED)
-            | Q(state=Duty.State.ACTIVE, pending_change__isnull=False)
+        Duty.objects.filter(dynamic=dynamic, request__isnull=False).select_related(
+            "request"
         )
     )
     review_count = (

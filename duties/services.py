@@ -29,6 +29,7 @@ from dynamics import services as dynamics_services
 from dynamics.access import Act, require
 from dynamics.models import Dynamic, Membership, Pause, Role
 from instep.errors import Refused
+from talk import services as talk_services
 
 # Occurrences exist this far ahead, so that pages never expand rules.
 HORIZON = timedelta(days=14)
@@ -163,6 +164,8 @@ def create_duty(actor: User, dynamic_id: int, *, spec: DutySpec, now: datetime) 
     )
     if state == Duty.State.ACTIVE:
         _materialise_duty(duty, now=now)
+    else:
+        _ask(duty, actor, spec, verdict.reason, change=False, now=now)
     what = _("Ritual") if duty.is_ritual else _("Task")
     audit.record(
         dynamic,
@@ -210,9 +213,17 @@ def change_duty(
     _check_context(dynamic_id, spec.suspended_when, now=now)
     verdict = _verdict(membership.dynamic, actor, spec, now)
     for_follower = spec.assignee_role == Role.FOLLOWER
+    if duty.request_id is not None:
+        raise Refused(
+            _(
+                "Your partner has not answered the request about this duty yet. "
+                "Withdraw it in its thread first, or wait for the answer."
+            )
+        )
     if for_follower and not verdict.may_impose and duty.state == Duty.State.ACTIVE:
         duty.pending_change = _spec_to_json(spec)
         duty.save(update_fields=["pending_change"])
+        _ask(duty, actor, spec, verdict.reason, change=True, now=now)
         audit.record(
             duty.dynamic,
             actor,
@@ -269,42 +280,111 @@ def _apply(duty: Duty, spec: DutySpec, *, now: datetime, imposed: bool) -> None:
         _materialise_duty(duty, now=now)
 
 
-@transaction.atomic
-def answer_request(
-    actor: User, dynamic_id: int, duty_id: int, *, accept: bool, now: datetime
-) -> Duty:
-    """The follower accepts or declines a duty, or a change, they were asked for."""
-    membership = require(actor, dynamic_id, Act.ANSWER_DUTY_REQUEST)
-    duty = _locked_duty(dynamic_id, duty_id)
-    if duty.state == Duty.State.REQUESTED:
-        duty.state = Duty.State.ACTIVE if accept else Duty.State.DECLINED
-        duty.answered_at = now
-        duty.save(update_fields=["state", "answered_at"])
-        if accept:
-            _materialise_duty(duty, now=now)
-        summary = _("A request was accepted") if accept else _("A request was declined")
-    elif duty.pending_change is not None:
-        if accept:
-            _apply(duty, _spec_from_json(duty.pending_change), now=now, imposed=False)
-        else:
-            duty.pending_change = None
-            duty.save(update_fields=["pending_change"])
-        summary = (
-            _("A requested change was accepted")
-            if accept
-            else _("A requested change was declined")
+def _describe(spec: DutySpec, zone: str) -> str:
+    """Returns the duty as the request's thread shows it (markdown)."""
+    tz = ZoneInfo(zone)
+    lines = []
+    if spec.kind == Kind.RITUAL:
+        lines.append(
+            _("A ritual: %(rule)s at %(at)s, from %(day)s.")
+            % {
+                "rule": spec.rule,
+                "at": spec.at.strftime("%H:%M"),
+                "day": spec.starts_on,
+            }
         )
     else:
-        raise Refused(_("There is nothing to answer here."))
-    audit.record(
-        duty.dynamic,
+        lines.append(
+            _("A task, due %(due)s.")
+            % {"due": spec.due_at.astimezone(tz).strftime("%a %d %b %Y, %H:%M")}
+        )
+    if spec.instructions.strip():
+        lines += ["", spec.instructions.strip()]
+    proof = [
+        word
+        for flag, word in (
+            (spec.needs_note, _("a note")),
+            (spec.needs_photo, _("a photo")),
+        )
+        if flag
+    ]
+    if proof:
+        lines += ["", _("Proof: %(proof)s.") % {"proof": _(" and ").join(proof)}]
+    return "\n".join(lines)
+
+
+def _ask(
+    duty: Duty, actor: User, spec: DutySpec, why: str, *, change: bool, now: datetime
+) -> None:
+    """Opens the request (a talk matter) the follower answers in its thread."""
+    matter = talk_services.open_request_from_leader(
         actor,
-        "duty_request_answered",
-        summary,
-        at=now,
-        membership=membership,
+        duty.dynamic_id,
+        title=(
+            _("A change to “%(title)s”") % {"title": duty.title}
+            if change
+            else spec.title.strip()
+        )[:160],
+        body="\n\n".join(p for p in (_describe(spec, _zone(duty.assignee)), why) if p),
+        domain=spec.domain,
+        proposal={"kind": "duty", "duty_id": duty.pk, "change": change},
+        now=now,
     )
-    return duty
+    duty.request = matter
+    duty.save(update_fields=["request"])
+
+
+def settle_duty_request(matter, *, accepted: bool, now: datetime) -> None:
+    """Acts on the follower's answer to a request for a duty (a talk matter).
+
+    Accepted: the duty goes on the clock, or the change is made; the follower
+    agreed, so it is not imposed and runs on even if authority lapses.
+    Declined or withdrawn: nothing is imposed; a new duty stays declined and a
+    change is dropped. Called by ``talk.services`` inside its transaction, so
+    a refusal here leaves the request unanswered.
+    """
+    duty = _locked_duty(matter.dynamic_id, int(matter.proposal["duty_id"]))
+    if duty.request_id != matter.pk:
+        raise Refused(_("This request no longer matches its duty."))
+    if accepted:
+        # Hard limits may have been added since the leader asked.
+        authority.decide(
+            authority.load_facts(duty.dynamic_id, now),
+            domain=duty.domain,
+            text_or_tags=f"{duty.title}\n{duty.instructions}",
+            at=now,
+        )
+    duty.request = None
+    if duty.state == Duty.State.REQUESTED:
+        if accepted and not duty.is_ritual and duty.due_at <= now:
+            raise Refused(
+                _(
+                    "The deadline of this task has passed. Decline it; your "
+                    "partner can ask again with a new deadline."
+                )
+            )
+        duty.state = Duty.State.ACTIVE if accepted else Duty.State.DECLINED
+        duty.answered_at = now
+        duty.save(update_fields=["state", "answered_at", "request"])
+        if accepted:
+            _materialise_duty(duty, now=now)
+    elif duty.pending_change is not None:
+        if accepted:
+            spec = _spec_from_json(duty.pending_change)
+            if spec.kind == Kind.TASK and spec.due_at <= now:
+                raise Refused(
+                    _(
+                        "The new deadline has passed. Decline the change; your "
+                        "partner can ask again."
+                    )
+                )
+            duty.answered_at = now
+            _apply(duty, spec, now=now, imposed=False)
+        else:
+            duty.pending_change = None
+            duty.save(update_fields=["pending_change", "request"])
+    else:
+        duty.save(update_fields=["request"])
 
 
 @transaction.atomic
@@ -312,6 +392,9 @@ def retire_duty(actor: User, dynamic_id: int, duty_id: int, *, now: datetime) ->
     """Ends a duty: occurrences not yet open disappear; history stays."""
     membership = require(actor, dynamic_id, Act.ASSIGN_DUTY)
     duty = _locked_duty(dynamic_id, duty_id)
+    if duty.request_id is not None:
+        # Nothing is left to accept: the request's thread says it was withdrawn.
+        talk_services.withdraw_matter(actor, dynamic_id, duty.request_id, now=now)
     duty.state = Duty.State.RETIRED
     duty.save(update_fields=["state"])
     duty.occurrences.filter(opens_at__gt=now, done_at__isnull=True).delete()

@@ -15,9 +15,6 @@ urlpatterns = [
         name="edit_duty",
     ),
     path(
-        "d/<int:dynamic_id>/duties/<int:duty_id>/answer/", views.answer, name="answer"
-    ),
-    path(
         "d/<int:dynamic_id>/duties/<int:duty_id>/retire/", views.retire, name="retire"
     ),
     path("d/<int:dynamic_id>/review/", views.review_queue, name="review_queue"),

@@ -143,8 +143,8 @@ def new_duty(request: HttpRequest, dynamic_id: int) -> HttpResponse:
                 messages.info(
                     request,
                     _(
-                        "Outside the delegated areas this is a request: "
-                        "your partner may accept or decline it."
+                        "Outside the delegated areas this is a request: your "
+                        "partner accepts or declines it in its thread in Talk."
                     ),
                 )
             else:
@@ -211,8 +211,8 @@ def edit_duty(request: HttpRequest, dynamic_id: int, duty_id: int) -> HttpRespon
                 messages.info(
                     request,
                     _(
-                        "Outside the delegated areas a change is a request: "
-                        "your partner may accept or decline it."
+                        "Outside the delegated areas a change is a request: your "
+                        "partner accepts or declines it in its thread in Talk."
                     ),
                 )
             else:
@@ -278,20 +278,6 @@ def complete(request: HttpRequest, dynamic_id: int, occurrence_id: int) -> HttpR
         },
         status=form_status(form),
     )
-
-
-@login_required
-@require_POST
-def answer(request: HttpRequest, dynamic_id: int, duty_id: int) -> HttpResponse:
-    accept = request.POST.get("answer") == "accept"
-    try:
-        services.answer_request(
-            request.user, dynamic_id, duty_id, accept=accept, now=timezone.now()
-        )
-    except Refused as refusal:
-        return refusal_redirect(request, refusal, "duties:today", dynamic_id)
-    messages.success(request, _("Accepted.") if accept else _("Declined."))
-    return redirect_see_other("duties:today", dynamic_id)
 
 
 @forbidden_when_not_allowed

@@ -168,17 +168,24 @@ def test_form_shows_a_hard_limit_refusal_and_changes_nothing(
     assert not Duty.objects.exists()
 
 
-def test_follower_answers_a_request_from_today(
+def test_follower_answers_a_request_in_its_thread_from_today(
     agreement, dynamic, leader, follower, client_for, frozen
 ):
     duty = services.create_duty(
         leader, dynamic.pk, spec=ritual_spec(domain="wardrobe"), now=frozen
     )
     client = client_for(follower)
-    assert "Asked of you" in client.get(_url("today", dynamic.pk)).content.decode()
-    client.post(_url("answer", dynamic.pk, duty.pk), {"answer": "decline"})
+    thread = reverse("talk:matter_detail", args=[dynamic.pk, duty.request_id])
+    today = client.get(_url("today", dynamic.pk)).content.decode()
+    assert "Asked of you" in today and thread in today
+    response = client.post(
+        reverse("talk:matter_answer", args=[dynamic.pk, duty.request_id]),
+        {"answer": "accept", "reason": ""},
+    )
+    assert response.status_code == HTTPStatus.SEE_OTHER
     duty.refresh_from_db()
-    assert duty.state == Duty.State.DECLINED
+    assert duty.state == Duty.State.ACTIVE and duty.occurrences.exists()
+    assert "Asked of you" not in client.get(_url("today", dynamic.pk)).content.decode()
 
 
 def test_leader_sees_the_marked_late_flag_in_review(

@@ -14,6 +14,7 @@ from duties.tests.factories import ritual_spec, sign_agreement, task_spec
 from dynamics.models import AuditEntry, Dynamic
 from instep.errors import NotAllowed, Refused
 from notify import reminders
+from talk import services as talk
 
 H = timedelta(hours=1)
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
@@ -44,11 +45,15 @@ def test_outside_delegated_domain_duty_is_a_request_the_follower_answers(
     )
     assert duty.state == Duty.State.REQUESTED
     assert not duty.occurrences.exists()
+    matter = duty.request
+    assert matter.kind == "request" and matter.answered_by == "follower"
+    assert matter.title == "Morning greeting" and "FREQ=DAILY" in matter.body
     with pytest.raises(NotAllowed):
-        services.answer_request(leader, dynamic.pk, duty.pk, accept=True, now=now)
-    services.answer_request(follower, dynamic.pk, duty.pk, accept=True, now=now)
+        talk.answer_request(leader, dynamic.pk, matter.pk, accept=True, now=now)
+    talk.answer_request(follower, dynamic.pk, matter.pk, accept=True, now=now)
     duty.refresh_from_db()
-    assert duty.state == Duty.State.ACTIVE
+    assert duty.state == Duty.State.ACTIVE and duty.request is None
+    assert not duty.imposed  # accepted, not imposed
     assert duty.occurrences.count() == 14
 
 
@@ -58,10 +63,72 @@ def test_follower_declines_a_request_and_nothing_is_scheduled(
     duty = services.create_duty(
         leader, dynamic.pk, spec=task_spec(now + 5 * H, domain="finances"), now=now
     )
-    services.answer_request(follower, dynamic.pk, duty.pk, accept=False, now=now)
+    talk.answer_request(
+        follower,
+        dynamic.pk,
+        duty.request_id,
+        accept=False,
+        reason="Finances stay mine",
+        now=now,
+    )
     duty.refresh_from_db()
     assert duty.state == Duty.State.DECLINED
     assert not duty.occurrences.exists()
+
+
+def test_both_discuss_a_duty_request_in_its_thread_before_the_answer(
+    agreement, dynamic, leader, follower, now
+):
+    duty = services.create_duty(
+        leader, dynamic.pk, spec=ritual_spec(domain="wardrobe"), now=now
+    )
+    talk.comment_on_matter(
+        follower, dynamic.pk, duty.request_id, body="Which days?", now=now
+    )
+    talk.comment_on_matter(
+        leader, dynamic.pk, duty.request_id, body="Every day.", now=now
+    )
+    assert duty.request.comments.count() == 2
+
+
+def test_leader_withdrawing_a_duty_request_leaves_nothing_imposed(
+    agreement, dynamic, leader, follower, now
+):
+    duty = services.create_duty(
+        leader, dynamic.pk, spec=ritual_spec(domain="wardrobe"), now=now
+    )
+    talk.withdraw_matter(leader, dynamic.pk, duty.request_id, now=now)
+    duty.refresh_from_db()
+    assert duty.state == Duty.State.DECLINED and not duty.occurrences.exists()
+
+
+def test_accepting_a_task_request_after_its_deadline_is_refused_and_stays_open(
+    agreement, dynamic, leader, follower, now
+):
+    duty = services.create_duty(
+        leader, dynamic.pk, spec=task_spec(now + 5 * H, domain="finances"), now=now
+    )
+    with pytest.raises(Refused, match="deadline of this task has passed"):
+        talk.answer_request(
+            follower, dynamic.pk, duty.request_id, accept=True, now=now + 6 * H
+        )
+    duty.refresh_from_db()
+    assert duty.state == Duty.State.REQUESTED and duty.request.state == "open"
+
+
+def test_retiring_a_requested_duty_withdraws_its_request(
+    agreement, dynamic, leader, now
+):
+    duty = services.create_duty(
+        leader, dynamic.pk, spec=ritual_spec(domain="wardrobe"), now=now
+    )
+    matter_id = duty.request_id
+    services.retire_duty(leader, dynamic.pk, duty.pk, now=now)
+    from talk.models import Matter
+
+    assert Matter.objects.get(pk=matter_id).state == "withdrawn"
+    duty.refresh_from_db()
+    assert duty.state == Duty.State.RETIRED
 
 
 def test_without_a_signed_agreement_every_duty_is_a_request(dynamic, leader, now):
@@ -412,7 +479,12 @@ def test_change_outside_delegation_waits_for_the_follower(
     )
     duty.refresh_from_db()
     assert duty.title == "Morning greeting" and duty.pending_change
-    services.answer_request(follower, dynamic.pk, duty.pk, accept=True, now=now)
+    assert duty.request.title == "A change to “Morning greeting”"
+    with pytest.raises(Refused, match="not answered the request"):
+        services.change_duty(
+            leader, dynamic.pk, duty.pk, spec=ritual_spec(title="Again"), now=now
+        )
+    talk.answer_request(follower, dynamic.pk, duty.request_id, accept=True, now=now)
     duty.refresh_from_db()
     assert duty.title == "Wear the blue scarf" and duty.pending_change is None
     assert duty.domain == "wardrobe"
