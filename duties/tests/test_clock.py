@@ -538,3 +538,28 @@ def test_absence_lapse_starts_the_midnight_after_the_agreed_days_open_ended():
     assert stops == [
         clock.Stop(clock.Interval(start, None), clock.Cause.LAPSE, "leader_absent")
     ]
+
+
+@settings(max_examples=300, deadline=None)
+@given(occurrences(), pause_sets(), pause_sets(), minutes, st.booleans())
+def test_a_context_or_lapse_on_top_of_pauses_never_makes_anything_later(
+    occ, common, extra, at, as_lapse
+):
+    """A duty linked to a context (or imposed, in a lapse) is judged with more
+    stops than one that is not: it can only be as late as the other, or less."""
+    now = T0 + M * at
+    kind = clock.Cause.LAPSE if as_lapse else clock.Cause.CONTEXT
+    stops = clock.PauseSet(
+        common=tuple(clock.Stop(iv, clock.Cause.PAUSE) for iv in common),
+        contexts=tuple(clock.Stop(iv, kind, "children home") for iv in extra)
+        if not as_lapse
+        else (),
+        lapses=tuple(clock.Stop(iv, kind) for iv in extra) if as_lapse else (),
+    )
+    plain = clock.occurrence_status(occ, stops.intervals_for(), now)
+    linked = clock.occurrence_status(
+        occ, stops.intervals_for("Children  home", imposed=True), now
+    )
+    if linked in BAD:
+        assert plain in BAD
+        assert RANK[linked] <= RANK[plain]
