@@ -158,6 +158,31 @@ def test_leader_assigns_follower_completes_with_photo_leader_approves_red_freeze
     page.goto(f"{base}/d/{dynamic.pk}/pauses/")
     shot(page, "5-11-pauses")
 
+    # Outside the delegated areas the leader can only ask: the request is a
+    # thread in Talk, and the follower's answer there puts it on the clock.
+    page.goto(today)
+    page.get_by_role("link", name="Add a ritual or task").click()
+    page.get_by_label("A task (once, with a deadline)").check()
+    page.get_by_label("Title", exact=True).fill("Wear the green scarf")
+    page.get_by_label("Area of life").select_option("wardrobe")
+    page.get_by_label("My partner").check()
+    page.get_by_label("Deadline", exact=True).fill(deadline.strftime("%Y-%m-%dT%H:%M"))
+    page.get_by_role("button", name="Add").click()
+    expect(page.get_by_text("in its thread in Talk")).to_be_visible()
+    phone.goto(today)
+    asked = phone.get_by_role("region", name="Asked of you")
+    expect(asked.get_by_text("Wear the green scarf")).to_be_visible()
+    shot(phone, "5-14-follower-asked")
+    asked.get_by_role("link", name="Answer in the thread").click()
+    phone.get_by_label("Accept").check()
+    shot(phone, "5-15-follower-request-thread")
+    phone.get_by_role("button", name="Answer").click()
+    expect(phone.get_by_text("Answered. Your partner can see it.")).to_be_visible()
+    phone.goto(today)
+    you = phone.get_by_role("region", name="You")
+    expect(you.get_by_text("Wear the green scarf")).to_be_visible()
+    assert Duty.objects.get(title="Wear the green scarf").state == "active"
+
     # The children come home: the follower says so, and the ritual linked to
     # that context waits; the task-free rest of the day runs on.
     phone.goto(f"{base}/d/{dynamic.pk}/pauses/")
