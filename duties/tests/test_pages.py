@@ -13,7 +13,7 @@ from django.urls import reverse
 from icalendar import Calendar
 
 from duties import services
-from duties.models import Duty, Occurrence
+from duties.models import Duty, Occurrence, ScheduledPause
 from duties.tests.factories import ritual_spec, task_spec
 from dynamics import services as dynamics_services
 from dynamics.models import Pause
@@ -178,6 +178,8 @@ def test_follower_answers_a_request_in_its_thread_from_today(
     thread = reverse("talk:matter_detail", args=[dynamic.pk, duty.request_id])
     today = client.get(_url("today", dynamic.pk)).content.decode()
     assert "Asked of you" in today and thread in today
+    assert thread in client.get(_url("history", dynamic.pk, duty.pk)).content.decode()
+    assert thread in client.get(_url("duties", dynamic.pk)).content.decode()
     response = client.post(
         reverse("talk:matter_answer", args=[dynamic.pk, duty.request_id]),
         {"answer": "accept", "reason": ""},
@@ -294,6 +296,18 @@ def test_pages_answer_in_a_fixed_number_of_queries_on_a_year_of_history(
         length=10 * H,
         now=frozen,
     )
+    # A context window, recurring, that the ritual is linked to.
+    ScheduledPause.objects.create(
+        dynamic=dynamic,
+        scope=ScheduledPause.Scope.CONTEXT,
+        context="the children are home",
+        created_at=frozen,
+        rule="FREQ=WEEKLY;BYDAY=WE",
+        starts_on=(frozen - timedelta(days=400)).date(),
+        at=frozen.time(),
+        length=3 * H,
+    )
+    Duty.objects.filter(pk=duty.pk).update(suspended_when="the children are home")
     pages = {
         (follower, _url("today", dynamic.pk)): 0,
         (leader, _url("today", dynamic.pk)): 0,
