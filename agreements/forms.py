@@ -37,6 +37,7 @@ class DraftForm(forms.ModelForm):
         fields = [
             "review_on",
             "absence_days",
+            "proof_retention_days",
             "titles_and_protocols",
             "weekly_review_day",
             "weekly_review_at",
@@ -50,6 +51,10 @@ class DraftForm(forms.ModelForm):
             "review_on": _(
                 "You are both reminded 14 and 3 days before. After it, authority "
                 "pauses until you sign a renewed version."
+            ),
+            "proof_retention_days": _(
+                "Photos sent as proof of a duty are deleted automatically this "
+                "many days after they were taken (1 to 365)."
             ),
             "titles_and_protocols": _(
                 "How you address each other, e.g. “Sir in private, first names in "

@@ -112,6 +112,10 @@ class AgreementVersion(models.Model):
         _("weekly review day"), choices=Weekday, null=True, blank=True
     )
     weekly_review_at = models.TimeField(_("weekly review time"), null=True, blank=True)
+    # Proof photos of duties are deleted this many days after they were taken.
+    proof_retention_days = models.PositiveSmallIntegerField(
+        _("proof photos are deleted after (days)"), default=30
+    )
     leader_signed_at = models.DateTimeField(null=True, blank=True)
     leader_signer = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -151,6 +155,10 @@ class AgreementVersion(models.Model):
             models.CheckConstraint(
                 condition=Q(absence_days__gte=1, absence_days__lte=365),
                 name="agreement_absence_days_1_to_365",
+            ),
+            models.CheckConstraint(
+                condition=Q(proof_retention_days__gte=1, proof_retention_days__lte=365),
+                name="agreement_proof_retention_1_to_365",
             ),
         ]
         ordering = ["dynamic", "-number"]

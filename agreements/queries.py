@@ -416,6 +416,11 @@ def compare(dynamic: Dynamic, a: int, b: int) -> Comparison | None:
             str(newer.absence_days),
         ),
         Line(
+            _("Proof photos deleted after (days)"),
+            str(older.proof_retention_days),
+            str(newer.proof_retention_days),
+        ),
+        Line(
             _("Titles and protocols"),
             older.titles_and_protocols,
             newer.titles_and_protocols,
@@ -428,7 +433,7 @@ def compare(dynamic: Dynamic, a: int, b: int) -> Comparison | None:
     ]
     general = Difference(
         CHANGED if any(line.changed for line in general_lines) else SAME,
-        _("Review, absence and titles"),
+        _("Review, absence, proof and titles"),
         general_lines,
     )
 

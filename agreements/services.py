@@ -39,6 +39,10 @@ from dynamics.models import Dynamic, Membership
 from instep.errors import NotAllowed, Refused
 
 DEFAULT_REVIEW_DAYS = 90
+# Proof photos of duties are kept this long unless the agreement says otherwise
+# (the issue's default); never longer than a year.
+DEFAULT_PROOF_RETENTION_DAYS = 30
+MAX_PROOF_RETENTION_DAYS = 365
 OWN_IDEAS = gettext_lazy("Our own ideas")
 SECTIONS = ("domains", "rules", "limits", "consequences")
 STARTER_CONSEQUENCES = [
@@ -165,6 +169,9 @@ def propose_draft(
         created_at=now,
         review_on=review_on,
         absence_days=current.absence_days if start_from == "current" else 14,
+        proof_retention_days=current.proof_retention_days
+        if start_from == "current"
+        else DEFAULT_PROOF_RETENTION_DAYS,
         titles_and_protocols=current.titles_and_protocols
         if start_from == "current"
         else "",
@@ -272,16 +279,26 @@ def update_draft(
     titles_and_protocols: str,
     weekly_review_day: int | None = None,
     weekly_review_at: time | None = None,
+    proof_retention_days: int | None = None,
     now: datetime,
 ) -> AgreementVersion:
-    """Changes the draft's review date, absence days, titles and weekly review
-    day and time (None: Sunday, 18:00); clears a signature."""
+    """Changes the draft's review date, absence days, titles, weekly review day
+    and time (None: Sunday, 18:00) and how long proof photos are kept
+    (unchanged when None); clears a signature."""
     membership = require(actor, dynamic_id, Act.EDIT_AGREEMENT)
     version = _locked_draft(dynamic_id, number)
     if review_on <= now.date():
         raise Refused(_("The review date must lie in the future."), field="review_on")
     if not 1 <= absence_days <= 365:
         raise Refused(_("Choose from 1 to 365 days."), field="absence_days")
+    if proof_retention_days is not None:
+        if not 1 <= proof_retention_days <= MAX_PROOF_RETENTION_DAYS:
+            raise Refused(
+                _("Keep proof photos from 1 to %(max)s days.")
+                % {"max": MAX_PROOF_RETENTION_DAYS},
+                field="proof_retention_days",
+            )
+        version.proof_retention_days = proof_retention_days
     version.review_on = review_on
     version.absence_days = absence_days
     if weekly_review_day is not None and weekly_review_day not in Weekday.values:
@@ -296,6 +313,7 @@ def update_draft(
             "titles_and_protocols",
             "weekly_review_day",
             "weekly_review_at",
+            "proof_retention_days",
         ]
     )
     _edited(version, membership, now=now)

@@ -451,3 +451,142 @@ def recurring_intervals(
     slots = expand(rec, zone, start - length, end)
     out = [Interval(s.due_at, s.due_at + length) for s in slots]
     return [iv for iv in out if iv.end is not None and iv.end > start]
+
+
+# --- who a pause stops -------------------------------------------------------
+
+
+class Cause(StrEnum):
+    """Why a clock stands still: for everyone, for one context, or for authority."""
+
+    PAUSE = "pause"  # red, a break, illness, planned time off: every clock
+    CONTEXT = "context"  # a context of the agreement's rules is in effect
+    LAPSE = "lapse"  # the leader holds no authority: imposed duties only
+
+
+@dataclass(frozen=True)
+class Stop:
+    """One stretch in which some clocks stop, and why.
+
+    ``label`` says more: the pause's reason, the context's words, or the
+    lapse's kind (``review_passed``, ``leader_absent``).
+    """
+
+    interval: Interval
+    cause: Cause
+    label: str = ""
+
+
+def context_key(text: str) -> str:
+    """Returns a context's words as compared: lower case, single spaces."""
+    return " ".join(text.lower().split())
+
+
+@dataclass(frozen=True)
+class PauseSet:
+    """Every stop of a dynamic in a stretch of time, sorted by who it stops.
+
+    A duty's clock stops in ``common`` stops, in the stops of the context it
+    is linked to, and, when the leader imposed it, in authority lapses. Each
+    duty gets its own merged intervals, and every clock function takes those
+    like any pause, so a context or a lapse excuses and freezes exactly as a
+    pause does.
+    """
+
+    common: tuple[Stop, ...] = ()
+    contexts: tuple[Stop, ...] = ()  # label: the context's key
+    lapses: tuple[Stop, ...] = ()
+
+    def stops_for(self, context: str = "", imposed: bool = False) -> list[Stop]:
+        key = context_key(context)
+        stops = list(self.common)
+        if key:
+            stops += [s for s in self.contexts if s.label == key]
+        if imposed:
+            stops += self.lapses
+        return stops
+
+    def intervals_for(self, context: str = "", imposed: bool = False) -> list[Interval]:
+        """Returns the merged intervals in which this duty's clock stops."""
+        return merge(s.interval for s in self.stops_for(context, imposed))
+
+    def common_intervals(self) -> list[Interval]:
+        return merge(s.interval for s in self.common)
+
+    def stop_at(
+        self, moment: datetime, context: str = "", imposed: bool = False
+    ) -> Stop | None:
+        """Returns the stop holding this duty's clock at ``moment``, if any.
+
+        Everyone's pauses come first, then the context, then a lapse.
+        """
+        for stop in self.stops_for(context, imposed):
+            if stop.interval.covers(moment):
+                return stop
+        return None
+
+    def excuse(
+        self,
+        occ: OccurrenceTimes,
+        now: datetime,
+        context: str = "",
+        imposed: bool = False,
+    ) -> Stop | None:
+        """Returns the stop that excuses the occurrence (see ``is_excused``)."""
+        if occ.excused or not occ.excusable:
+            return None
+        for stop in self.stops_for(context, imposed):
+            iv = stop.interval
+            if iv.covers(occ.due_at) and (iv.end is not None or occ.due_at <= now):
+                return stop
+        return None
+
+
+@dataclass(frozen=True)
+class SignedVersion:
+    """When a signed agreement version came into force and when it is reviewed."""
+
+    in_force_from: datetime
+    review_on: date
+
+
+def _local_midnight(day: date, zone: str) -> datetime:
+    return resolve_local(datetime.combine(day, time(0)), ZoneInfo(zone))
+
+
+def lapse_stops(
+    versions: Sequence[SignedVersion],
+    *,
+    zone: str,
+    leader_last_seen: date | None,
+    absence_days: int,
+    now: datetime,
+) -> list[Stop]:
+    """Returns the stretches, up to ``now``, in which the leader held no authority.
+
+    The same rule as ``agreements.authority.lapse_of``, over time: a version's
+    authority lapses from the local midnight after its review date until the
+    next version comes into force; and it lapses from the local midnight after
+    the leader has been away for more than ``absence_days`` days, until they
+    come back (open-ended while they are away). A lapse that has not begun by
+    ``now`` is left out: re-signing in time means it never happens.
+    """
+    _aware(now, "now")
+    ordered = sorted(versions, key=lambda v: v.in_force_from)
+    stops: list[Stop] = []
+    for i, version in enumerate(ordered):
+        start = _local_midnight(version.review_on + timedelta(days=1), zone)
+        if start > now:
+            continue
+        later = [v.in_force_from for v in ordered[i + 1 :]]
+        end = later[0] if later else None
+        if end is not None and end <= start:
+            continue
+        stops.append(Stop(Interval(start, end), Cause.LAPSE, "review_passed"))
+    if leader_last_seen is not None and ordered:
+        start = _local_midnight(
+            leader_last_seen + timedelta(days=absence_days + 1), zone
+        )
+        if start <= now:
+            stops.append(Stop(Interval(start, None), Cause.LAPSE, "leader_absent"))
+    return stops

@@ -107,11 +107,27 @@ class DutyForm(forms.Form):
     reviewed = forms.BooleanField(
         label=_("I review it (approve or return with a note)"), required=False
     )
+    suspended_when = forms.ChoiceField(
+        label=_("Off the clock when"),
+        required=False,
+        choices=[("", _("Never: always on the clock"))],
+        help_text=_(
+            "A context named by the agreement's rules. While you say it is in "
+            "effect (Pauses), this duty is excused and its countdown waits."
+        ),
+    )
 
-    def __init__(self, *args, domains: list[tuple[str, str]] | None = None, **kw):
+    def __init__(
+        self,
+        *args,
+        domains: list[tuple[str, str]] | None = None,
+        contexts: list[tuple[str, str]] | None = None,
+        **kw,
+    ):
         super().__init__(*args, **kw)
         if domains:
             self.fields["domain"].choices = domains
+        self.fields["suspended_when"].choices += contexts or []
 
     def clean(self) -> dict:
         data = super().clean()
@@ -149,6 +165,7 @@ class DutyForm(forms.Form):
             grace=timedelta(minutes=d["grace_minutes"]),
             due_at=d.get("due_at"),
             opens_at=d.get("opens_at"),
+            suspended_when=d.get("suspended_when") or "",
         )
 
 
@@ -178,6 +195,12 @@ class ReviewForm(forms.Form):
 
 
 class ScheduledPauseForm(forms.Form):
+    context = forms.ChoiceField(
+        label=_("Whose clocks stop"),
+        required=False,
+        choices=[("", _("Every clock"))],
+        help_text=_("Or only the duties linked to a context of the agreement's rules."),
+    )
     reason = forms.ChoiceField(
         label=_("Why"),
         choices=[c for c in Pause.Reason.choices if c[0] != Pause.Reason.RED],
@@ -196,3 +219,9 @@ class ScheduledPauseForm(forms.Form):
     ends_at = forms.DateTimeField(
         label=_("Until"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
+
+    def __init__(self, *args, contexts: list[tuple[str, str]] | None = None, **kw):
+        super().__init__(*args, **kw)
+        self.fields["context"].choices += contexts or []
+        if not contexts:
+            del self.fields["context"]

@@ -80,6 +80,14 @@ class Duty(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The context of the agreement's rules in which this duty is off the clock
+    # (e.g. "the children are home"); blank: always on the clock.
+    suspended_when = models.CharField(
+        _("off the clock when"), max_length=200, blank=True
+    )
+    # Imposed by the leader's authority on the follower (not asked and
+    # accepted): it stops while that authority has lapsed.
+    imposed = models.BooleanField(default=False)
     needs_note = models.BooleanField(_("needs a note as proof"), default=False)
     needs_photo = models.BooleanField(_("needs a photo as proof"), default=False)
     view_once = models.BooleanField(_("photo may be viewed once"), default=False)
@@ -95,6 +103,15 @@ class Duty(models.Model):
     opens_at = models.DateTimeField(_("earliest start"), null=True, blank=True)
     # A change the follower has been asked to accept (outside delegation).
     pending_change = models.JSONField(null=True, blank=True)
+    # The open request (a talk matter) asking the follower to accept this duty
+    # or its pending change; they answer it in the matter's thread.
+    request = models.ForeignKey(
+        "talk.Matter",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created_at = models.DateTimeField()
     answered_at = models.DateTimeField(null=True, blank=True)
     materialised_until = models.DateTimeField(null=True, blank=True)
@@ -224,12 +241,27 @@ class ScheduledPause(models.Model):
     ten hours", local time in ``zone``, or one stretch of travel), which the
     clock treats exactly like a pause. Keeping it apart means a plan for next
     month never puts the dynamic into the paused state today.
+
+    ``scope`` says whose clocks it stops: everyone's; only the duties linked
+    to one of the agreement's rule contexts (``context``, e.g. "the children
+    are home"), which may also be switched on now and off later (no
+    ``ends_at`` while on); or the leader's imposed duties, for an authority
+    lapse the worker saw (the leader away too long: presence keeps no history,
+    so the stretch is written down while it happens).
     """
+
+    class Scope(models.TextChoices):
+        EVERYONE = "everyone", _("Every clock")
+        CONTEXT = "context", _("Duties linked to a context")
+        IMPOSED = "imposed", _("The leader's imposed duties (authority lapsed)")
 
     dynamic = models.ForeignKey(
         Dynamic, on_delete=models.CASCADE, related_name="scheduled_pauses"
     )
-    reason = models.CharField(max_length=10, choices=Pause.Reason)
+    scope = models.CharField(max_length=10, choices=Scope, default=Scope.EVERYONE)
+    reason = models.CharField(max_length=10, choices=Pause.Reason, blank=True)
+    # For a context window: the context's words as the agreement's rule says them.
+    context = models.CharField(max_length=200, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -247,11 +279,13 @@ class ScheduledPause(models.Model):
     class Meta:
         constraints = [
             models.CheckConstraint(
-                condition=Q(
-                    rule="",
-                    starts_at__isnull=False,
-                    ends_at__isnull=False,
-                    ends_at__gt=models.F("starts_at"),
+                condition=(
+                    Q(rule="", starts_at__isnull=False)
+                    & (
+                        Q(ends_at__gt=models.F("starts_at"))
+                        # Only a context switched on, or a lapse, is open-ended.
+                        | (Q(ends_at__isnull=True) & ~Q(scope="everyone"))
+                    )
                 )
                 | (
                     ~Q(rule="")
@@ -266,10 +300,21 @@ class ScheduledPause(models.Model):
             models.CheckConstraint(
                 condition=~Q(reason="red"), name="scheduled_pause_never_red"
             ),
+            models.CheckConstraint(
+                condition=Q(scope="everyone", context="") & ~Q(reason="")
+                | Q(scope="context") & ~Q(context="")
+                | Q(scope="imposed", context="", rule=""),
+                name="scheduled_pause_scope_fits",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_reason_display()} ({self.rule or self.starts_at})"
+        what = self.context or self.get_reason_display() or self.get_scope_display()
+        return f"{what} ({self.rule or self.starts_at})"
+
+    @property
+    def is_open_ended(self) -> bool:
+        return not self.rule and self.ends_at is None
 
     def intervals(self, start, end) -> list[clock.Interval]:
         """Returns this plan's pause intervals overlapping [start, end)."""
@@ -283,7 +328,9 @@ class ScheduledPause(models.Model):
                 start=start,
                 end=end,
             )
-        if self.ends_at <= start or self.starts_at >= end:
+        if self.starts_at >= end or (
+            self.ends_at is not None and self.ends_at <= start
+        ):
             return []
         return [clock.Interval(self.starts_at, self.ends_at)]
 

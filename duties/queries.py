@@ -11,7 +11,10 @@ from django.db.models import Count, Q
 
 from duties import clock
 from duties.models import Duty, FeedToken, Occurrence, ScheduledPause
-from duties.services import pause_intervals
+from duties.services import (
+    clock_pauses,
+    duty_pauses,
+)
 from dynamics.models import Membership
 
 # What Today shows ahead and behind: what is open, and what could still be ticked.
@@ -37,21 +40,31 @@ class Row:
     deadline: datetime | None
     may_tick: bool
     mine: bool
+    # What excuses it, or holds its countdown now (a pause, a context, a lapse).
+    stop: clock.Stop | None = None
 
     @property
     def duty(self) -> Duty:
         return self.occ.duty
 
 
-def _row(occ: Occurrence, pauses, now: datetime, me_id: int) -> Row:
+def _row(occ: Occurrence, stops: clock.PauseSet, now: datetime, me_id: int) -> Row:
     times = occ.times()
+    duty = occ.duty
+    pauses = duty_pauses(stops, duty)
+    status = clock.occurrence_status(times, pauses, now)
+    if status is clock.Status.EXCUSED:
+        stop = stops.excuse(times, now, duty.suspended_when, duty.imposed)
+    else:
+        stop = stops.stop_at(now, duty.suspended_when, duty.imposed)
     return Row(
         occ=occ,
-        status=clock.occurrence_status(times, pauses, now),
+        status=status,
         countdown=clock.countdown(times, pauses, now),
         deadline=clock.effective_deadline(times, pauses),
         may_tick=occ.assignee_id == me_id and clock.may_tick(times, pauses, now),
         mine=occ.assignee_id == me_id,
+        stop=stop,
     )
 
 
@@ -61,6 +74,7 @@ class PartnerDay:
     now_rows: list[Row]  # open, due soon and late, most urgent first
     later_rows: list[Row]  # opens within the next 24 hours
     done_rows: list[Row]  # done in the last 24 hours
+    excused_rows: list[Row]  # due in the last 24 hours or next, excused, and why
 
 
 @dataclass(frozen=True)
@@ -70,6 +84,10 @@ class Today:
     days: list[PartnerDay]
     requests: list[Duty]
     review_count: int
+    # Contexts of the agreement in effect now, and the authority lapse holding
+    # the leader's imposed duties, if any.
+    contexts_now: list[str]
+    lapse_now: clock.Stop | None
 
 
 _URGENT = {
@@ -80,7 +98,7 @@ _URGENT = {
 
 
 def today(me: Membership, now: datetime) -> Today:
-    """Returns Today for both partners, in five queries."""
+    """Returns Today for both partners, in nine queries."""
     dynamic = me.dynamic
     members = list(dynamic.members.select_related("user").order_by("role"))
     # Mine first.
@@ -97,8 +115,8 @@ def today(me: Membership, now: datetime) -> Today:
         .order_by("due_at", "pk")
     )
     start = min((o.opens_at for o in occs), default=now)
-    pauses = pause_intervals(dynamic.pk, start, now + TODAY_AHEAD)
-    rows = [_row(o, pauses, now, me.user_id) for o in occs]
+    stops = clock_pauses(dynamic.pk, start, now + TODAY_AHEAD, now=now)
+    rows = [_row(o, stops, now, me.user_id) for o in occs]
     days = []
     for m in members:
         theirs = [r for r in rows if r.occ.assignee_id == m.user_id]
@@ -116,12 +134,18 @@ def today(me: Membership, now: datetime) -> Today:
                     for r in theirs
                     if r.status in (clock.Status.DONE, clock.Status.DONE_LATE)
                 ],
+                excused_rows=[
+                    r
+                    for r in theirs
+                    if r.status is clock.Status.EXCUSED
+                    and abs(r.occ.due_at - now) <= timedelta(hours=24)
+                ],
             )
         )
+    # Requests are answered in their talk thread; Today links to it.
     requests = list(
-        Duty.objects.filter(dynamic=dynamic).filter(
-            Q(state=Duty.State.REQUESTED)
-            | Q(state=Duty.State.ACTIVE, pending_change__isnull=False)
+        Duty.objects.filter(dynamic=dynamic, request__isnull=False).select_related(
+            "request"
         )
     )
     review_count = (
@@ -129,12 +153,18 @@ def today(me: Membership, now: datetime) -> Today:
         if me.is_leader
         else 0
     )
+    contexts_now = []
+    for stop in stops.contexts:
+        if stop.interval.covers(now) and stop.label not in contexts_now:
+            contexts_now.append(stop.label)
     return Today(
         now=now,
-        paused=any(p.covers(now) for p in pauses),
+        paused=any(s.interval.covers(now) for s in stops.common),
         days=days,
         requests=requests,
         review_count=review_count,
+        contexts_now=contexts_now,
+        lapse_now=next((s for s in stops.lapses if s.interval.covers(now)), None),
     )
 
 
@@ -159,7 +189,7 @@ class Plan:
 
 
 def plan(me: Membership, who: Membership, now: datetime) -> Plan:
-    """Returns the week ahead as a list and this month as a grid, in four
+    """Returns the week ahead as a list and this month as a grid, in six
     queries. Rules are never expanded here: rituals show as far as they are
     materialised (14 days), tasks at their deadline however far ahead."""
     tz = _tz(who.user)
@@ -184,16 +214,19 @@ def plan(me: Membership, who: Membership, now: datetime) -> Plan:
         .select_related("duty")
         .order_by("due_at")
     )
-    pauses = pause_intervals(me.dynamic_id, start, end)
+    stops = clock_pauses(me.dynamic_id, start, end, now=now)
+    pauses = stops.common_intervals()
     planned = list(
         ScheduledPause.objects.filter(
             dynamic_id=me.dynamic_id, cancelled_at__isnull=True
-        ).order_by("created_at")
+        )
+        .exclude(scope=ScheduledPause.Scope.IMPOSED)
+        .order_by("created_at")
     )
     by_day: dict[date, list[Row]] = {}
     for occ in occs:
         by_day.setdefault(occ.due_at.astimezone(tz).date(), []).append(
-            _row(occ, pauses, now, me.user_id)
+            _row(occ, stops, now, me.user_id)
         )
 
     def day_of(d: date, in_month: bool = True) -> PlanDay:

@@ -14,11 +14,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from agreements import authority
+from agreements.models import AgreementVersion
+from agreements.services import DEFAULT_PROOF_RETENTION_DAYS
 from duties import clock
 from duties.models import Duty, FeedToken, Occurrence, ScheduledPause
 from dynamics import audit
@@ -29,9 +31,9 @@ from instep.errors import Refused
 
 # Occurrences exist this far ahead, so that pages never expand rules.
 HORIZON = timedelta(days=14)
-# Proof photos are deleted this long after they were taken (the default the
-# agreement sets until it has a field of its own).
-PROOF_RETENTION = timedelta(days=30)
+# Proof photos are deleted this long after they were taken where no signed
+# agreement says otherwise (each version sets its own, ``proof_retention_days``).
+PROOF_RETENTION = timedelta(days=DEFAULT_PROOF_RETENTION_DAYS)
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
 # Accepted photo formats, by their first bytes (the name and the browser's
 # claimed type are not trusted).
@@ -65,6 +67,8 @@ class DutySpec:
     grace: timedelta = timedelta(0)
     due_at: datetime | None = None
     opens_at: datetime | None = None
+    # A context of the agreement's rules in which it is off the clock.
+    suspended_when: str = ""
 
 
 def _clean_spec(spec: DutySpec, now: datetime) -> DutySpec:
@@ -76,6 +80,10 @@ def _clean_spec(spec: DutySpec, now: datetime) -> DutySpec:
         raise Refused(_("Choose who does it."), field="assignee_role")
     if spec.window < timedelta(0) or spec.grace < timedelta(0):
         raise Refused(_("Times cannot be negative."), field="grace")
+    if spec.suspended_when.strip():
+        spec = DutySpec(
+            **{**spec.__dict__, "suspended_when": spec.suspended_when.strip()[:200]}
+        )
     if spec.view_once and not spec.needs_photo:
         raise Refused(_("View once applies to a photo."), field="view_once")
     if spec.kind == Kind.RITUAL:
@@ -133,6 +141,7 @@ def create_duty(actor: User, dynamic_id: int, *, spec: DutySpec, now: datetime) 
     authority check: outside delegated domains it becomes a request."""
     membership = require(actor, dynamic_id, Act.ASSIGN_DUTY)
     spec = _clean_spec(spec, now)
+    _check_context(dynamic_id, spec.suspended_when, now=now)
     dynamic = membership.dynamic
     verdict = _verdict(dynamic, actor, spec, now)
     members = _members(dynamic_id)
@@ -148,10 +157,13 @@ def create_duty(actor: User, dynamic_id: int, *, spec: DutySpec, now: datetime) 
         state=state,
         created_by=actor,
         created_at=now,
+        imposed=for_follower and verdict.may_impose,
         **_fields(spec, assignee),
     )
     if state == Duty.State.ACTIVE:
         _materialise_duty(duty, now=now)
+    else:
+        _ask(duty, actor, spec, verdict.reason, change=False, now=now)
     what = _("Ritual") if duty.is_ritual else _("Task")
     audit.record(
         dynamic,
@@ -196,11 +208,20 @@ def change_duty(
     if spec.kind != duty.kind:
         raise Refused(_("A ritual stays a ritual and a task a task."), field="kind")
     spec = _clean_spec(spec, now)
+    _check_context(dynamic_id, spec.suspended_when, now=now)
     verdict = _verdict(membership.dynamic, actor, spec, now)
     for_follower = spec.assignee_role == Role.FOLLOWER
+    if duty.request_id is not None:
+        raise Refused(
+            _(
+                "Your partner has not answered the request about this duty yet. "
+                "Withdraw it in its thread first, or wait for the answer."
+            )
+        )
     if for_follower and not verdict.may_impose and duty.state == Duty.State.ACTIVE:
         duty.pending_change = _spec_to_json(spec)
         duty.save(update_fields=["pending_change"])
+        _ask(duty, actor, spec, verdict.reason, change=True, now=now)
         audit.record(
             duty.dynamic,
             actor,
@@ -210,7 +231,7 @@ def change_duty(
             membership=membership,
         )
         return duty
-    _apply(duty, spec, now=now)
+    _apply(duty, spec, now=now, imposed=for_follower and verdict.may_impose)
     audit.record(
         duty.dynamic,
         actor,
@@ -245,10 +266,11 @@ def _spec_from_json(data: dict) -> DutySpec:
     return DutySpec(**{k: conv.get(k, lambda v: v)(v) for k, v in data.items()})
 
 
-def _apply(duty: Duty, spec: DutySpec, *, now: datetime) -> None:
+def _apply(duty: Duty, spec: DutySpec, *, now: datetime, imposed: bool) -> None:
     members = _members(duty.dynamic_id)
     for key, value in _fields(spec, members[spec.assignee_role].user).items():
         setattr(duty, key, value)
+    duty.imposed = imposed
     duty.pending_change = None
     duty.materialised_until = None
     duty.save()
@@ -256,42 +278,114 @@ def _apply(duty: Duty, spec: DutySpec, *, now: datetime) -> None:
         _materialise_duty(duty, now=now)
 
 
-@transaction.atomic
-def answer_request(
-    actor: User, dynamic_id: int, duty_id: int, *, accept: bool, now: datetime
-) -> Duty:
-    """The follower accepts or declines a duty, or a change, they were asked for."""
-    membership = require(actor, dynamic_id, Act.ANSWER_DUTY_REQUEST)
-    duty = _locked_duty(dynamic_id, duty_id)
-    if duty.state == Duty.State.REQUESTED:
-        duty.state = Duty.State.ACTIVE if accept else Duty.State.DECLINED
-        duty.answered_at = now
-        duty.save(update_fields=["state", "answered_at"])
-        if accept:
-            _materialise_duty(duty, now=now)
-        summary = _("A request was accepted") if accept else _("A request was declined")
-    elif duty.pending_change is not None:
-        if accept:
-            _apply(duty, _spec_from_json(duty.pending_change), now=now)
-        else:
-            duty.pending_change = None
-            duty.save(update_fields=["pending_change"])
-        summary = (
-            _("A requested change was accepted")
-            if accept
-            else _("A requested change was declined")
+def _describe(spec: DutySpec, zone: str) -> str:
+    """Returns the duty as the request's thread shows it (markdown)."""
+    tz = ZoneInfo(zone)
+    lines = []
+    if spec.kind == Kind.RITUAL:
+        lines.append(
+            _("A ritual: %(rule)s at %(at)s, from %(day)s.")
+            % {
+                "rule": spec.rule,
+                "at": spec.at.strftime("%H:%M"),
+                "day": spec.starts_on,
+            }
         )
     else:
-        raise Refused(_("There is nothing to answer here."))
-    audit.record(
-        duty.dynamic,
+        lines.append(
+            _("A task, due %(due)s.")
+            % {"due": spec.due_at.astimezone(tz).strftime("%a %d %b %Y, %H:%M")}
+        )
+    if spec.instructions.strip():
+        lines += ["", spec.instructions.strip()]
+    proof = [
+        word
+        for flag, word in (
+            (spec.needs_note, _("a note")),
+            (spec.needs_photo, _("a photo")),
+        )
+        if flag
+    ]
+    if proof:
+        lines += ["", _("Proof: %(proof)s.") % {"proof": _(" and ").join(proof)}]
+    return "\n".join(lines)
+
+
+def _ask(
+    duty: Duty, actor: User, spec: DutySpec, why: str, *, change: bool, now: datetime
+) -> None:
+    """Opens the request (a talk matter) the follower answers in its thread."""
+    # Imported here: talk's weekly snapshot reads duties, so talk imports us.
+    from talk import services as talk_services
+
+    matter = talk_services.open_request_from_leader(
         actor,
-        "duty_request_answered",
-        summary,
-        at=now,
-        membership=membership,
+        duty.dynamic_id,
+        title=(
+            _("A change to “%(title)s”") % {"title": duty.title}
+            if change
+            else spec.title.strip()
+        )[:160],
+        body="\n\n".join(p for p in (_describe(spec, _zone(duty.assignee)), why) if p),
+        domain=spec.domain,
+        proposal={"kind": "duty", "duty_id": duty.pk, "change": change},
+        now=now,
     )
-    return duty
+    duty.request = matter
+    duty.save(update_fields=["request"])
+
+
+def settle_duty_request(matter, *, accepted: bool, now: datetime) -> None:
+    """Acts on the follower's answer to a request for a duty (a talk matter).
+
+    Accepted: the duty goes on the clock, or the change is made; the follower
+    agreed, so it is not imposed and runs on even if authority lapses.
+    Declined or withdrawn: nothing is imposed; a new duty stays declined and a
+    change is dropped. Called by ``talk.services`` inside its transaction, so
+    a refusal here leaves the request unanswered.
+    """
+    duty = _locked_duty(matter.dynamic_id, int(matter.proposal["duty_id"]))
+    if duty.request_id != matter.pk:
+        raise Refused(_("This request no longer matches its duty."))
+    if accepted:
+        # Hard limits may have been added since the leader asked.
+        authority.decide(
+            authority.load_facts(duty.dynamic_id, now),
+            domain=duty.domain,
+            text_or_tags=f"{duty.title}\n{duty.instructions}",
+            at=now,
+        )
+    duty.request = None
+    if duty.state == Duty.State.REQUESTED:
+        if accepted and not duty.is_ritual and duty.due_at <= now:
+            raise Refused(
+                _(
+                    "The deadline of this task has passed. Decline it; your "
+                    "partner can ask again with a new deadline."
+                )
+            )
+        duty.state = Duty.State.ACTIVE if accepted else Duty.State.DECLINED
+        duty.answered_at = now
+        duty.save(update_fields=["state", "answered_at", "request"])
+        if accepted:
+            _materialise_duty(duty, now=now)
+    elif duty.pending_change is not None:
+        if accepted:
+            spec = _spec_from_json(duty.pending_change)
+            if spec.kind == Kind.TASK and spec.due_at <= now:
+                raise Refused(
+                    _(
+                        "The new deadline has passed. Decline the change; your "
+                        "partner can ask again."
+                    )
+                )
+            duty.answered_at = now
+            _apply(duty, spec, now=now, imposed=False)
+        else:
+            duty.pending_change = None
+            duty.save(update_fields=["pending_change", "request"])
+    else:
+        duty.save(update_fields=["request"])
 
 
 @transaction.atomic
@@ -299,6 +393,11 @@ def retire_duty(actor: User, dynamic_id: int, duty_id: int, *, now: datetime) ->
     """Ends a duty: occurrences not yet open disappear; history stays."""
     membership = require(actor, dynamic_id, Act.ASSIGN_DUTY)
     duty = _locked_duty(dynamic_id, duty_id)
+    if duty.request_id is not None:
+        # Nothing is left to accept: the request's thread says it was withdrawn.
+        from talk import services as talk_services
+
+        talk_services.withdraw_matter(actor, dynamic_id, duty.request_id, now=now)
     duty.state = Duty.State.RETIRED
     duty.save(update_fields=["state"])
     duty.occurrences.filter(opens_at__gt=now, done_at__isnull=True).delete()
@@ -319,18 +418,236 @@ def retire_duty(actor: User, dynamic_id: int, duty_id: int, *, now: datetime) ->
 def pause_intervals(
     dynamic_id: int, start: datetime, end: datetime
 ) -> list[clock.Interval]:
-    """Returns every pause of the dynamic overlapping [start, end), in two queries:
-    pauses that happened (red, breaks, illness) and planned ones."""
+    """Returns the pauses that stop every clock of the dynamic in [start, end)
+    (red, breaks, illness, planned time off), merged, in two queries. Context
+    windows and authority lapses stop only some duties: see ``clock_pauses``."""
+    return clock_pauses(dynamic_id, start, end, lapses=False).common_intervals()
+
+
+def duty_pauses(stops: clock.PauseSet, duty: Duty) -> list[clock.Interval]:
+    """Returns the intervals in which this duty's clock stops."""
+    return stops.intervals_for(duty.suspended_when, duty.imposed)
+
+
+def _stops(plan: ScheduledPause, start: datetime, end: datetime) -> list[clock.Stop]:
+    if plan.scope == ScheduledPause.Scope.CONTEXT:
+        cause, label = clock.Cause.CONTEXT, clock.context_key(plan.context)
+    elif plan.scope == ScheduledPause.Scope.IMPOSED:
+        cause, label = clock.Cause.LAPSE, "leader_absent"
+    else:
+        cause, label = clock.Cause.PAUSE, plan.reason
+    return [clock.Stop(iv, cause, label) for iv in plan.intervals(start, end)]
+
+
+def clock_pauses(
+    dynamic_id: int,
+    start: datetime,
+    end: datetime,
+    *,
+    now: datetime | None = None,
+    lapses: bool = True,
+) -> clock.PauseSet:
+    """Returns every stop of the dynamic overlapping [start, end): pauses that
+    happened and planned ones (2 queries), and, with ``lapses``, the stretches
+    up to ``now`` (default ``end``) in which the leader's authority had lapsed
+    (2 more: the signed versions, the leader's presence)."""
     happened = Pause.objects.filter(dynamic_id=dynamic_id, started_at__lt=end).filter(
         Q(ended_at__isnull=True) | Q(ended_at__gt=start)
     )
-    out = [clock.Interval(p.started_at, p.ended_at) for p in happened]
+    common = [
+        clock.Stop(
+            clock.Interval(p.started_at, p.ended_at), clock.Cause.PAUSE, p.reason
+        )
+        for p in happened
+    ]
+    contexts: list[clock.Stop] = []
+    recorded_lapses: list[clock.Stop] = []
     planned = ScheduledPause.objects.filter(
         dynamic_id=dynamic_id, cancelled_at__isnull=True
     )
     for plan in planned:
-        out.extend(plan.intervals(start, end))
-    return clock.merge(out)
+        stops = _stops(plan, start, end)
+        if plan.scope == ScheduledPause.Scope.CONTEXT:
+            contexts += stops
+        elif plan.scope == ScheduledPause.Scope.IMPOSED:
+            recorded_lapses += stops
+        else:
+            common += stops
+    live: list[clock.Stop] = []
+    if lapses:
+        live = [
+            stop
+            for stop in _lapse_stops(dynamic_id, now=now or end)
+            if stop.interval.overlap(start, end) or stop.interval.covers(start)
+        ]
+    return clock.PauseSet(
+        common=tuple(common),
+        contexts=tuple(contexts),
+        lapses=tuple(recorded_lapses + live) if lapses else tuple(recorded_lapses),
+    )
+
+
+def _lapse_stops(dynamic_id: int, *, now: datetime) -> list[clock.Stop]:
+    """Returns the authority lapses up to ``now`` from the facts, in two queries."""
+    versions = list(
+        AgreementVersion.objects.filter(dynamic_id=dynamic_id, in_force_from__lte=now)
+        .order_by("in_force_from")
+        .values_list("in_force_from", "review_on", "absence_days")
+    )
+    if not versions:
+        # Without a signed agreement nothing was ever imposed.
+        return []
+    people = {
+        m.role: m
+        for m in Membership.objects.filter(dynamic_id=dynamic_id).select_related(
+            "user", "user__presence"
+        )
+    }
+    leader, follower = people.get(Role.LEADER), people.get(Role.FOLLOWER)
+    last_seen = None
+    if leader is not None:
+        presence = getattr(leader.user, "presence", None)
+        last_seen = presence.last_seen_on if presence else None
+    return clock.lapse_stops(
+        [clock.SignedVersion(at, review_on) for at, review_on, _days in versions],
+        zone=_zone(follower.user) if follower else "UTC",
+        leader_last_seen=last_seen,
+        absence_days=versions[-1][2],
+        now=now,
+    )
+
+
+def record_absence_lapse(dynamic_id: int, *, now: datetime) -> None:
+    """Writes down, while it happens, that the leader's absence has lapsed
+    authority, and closes it once they are back.
+
+    The leader's presence keeps only the last day they were seen, so without
+    this a task frozen by the absence would thaw backwards when they return.
+    For the worker (``materialise``), so it runs every hour.
+    """
+    live = [s for s in _lapse_stops(dynamic_id, now=now) if s.label == "leader_absent"]
+    open_row = (
+        ScheduledPause.objects.select_for_update()
+        .filter(
+            dynamic_id=dynamic_id,
+            scope=ScheduledPause.Scope.IMPOSED,
+            ends_at__isnull=True,
+            cancelled_at__isnull=True,
+        )
+        .first()
+    )
+    if live and open_row is None:
+        ScheduledPause.objects.create(
+            dynamic_id=dynamic_id,
+            scope=ScheduledPause.Scope.IMPOSED,
+            created_at=now,
+            starts_at=live[0].interval.start,
+        )
+    elif not live and open_row is not None:
+        open_row.ends_at = max(now, open_row.starts_at + timedelta(seconds=1))
+        open_row.save(update_fields=["ends_at"])
+
+
+# Contexts of the agreement's rules ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class Context:
+    """A context in which some of the agreement's rules are not in force."""
+
+    key: str
+    text: str  # as the first rule says it
+    domains: tuple[str, ...]  # names of the areas of life whose rules name it
+
+
+def agreement_contexts(dynamic_id: int, *, now: datetime) -> list[Context]:
+    """Returns the contexts the rules of the agreement in force name, in order,
+    in two queries (the version, its rules)."""
+    version = (
+        AgreementVersion.objects.filter(dynamic_id=dynamic_id, in_force_from__lte=now)
+        .order_by("-number")
+        .first()
+    )
+    if version is None:
+        return []
+    found: dict[str, tuple[str, list[str]]] = {}
+    rules = version.rule_set.exclude(suspended_when="").select_related("domain")
+    for rule in rules.order_by("id"):
+        key = clock.context_key(rule.suspended_when)
+        text, domains = found.setdefault(key, (rule.suspended_when, []))
+        if rule.domain.name not in domains:
+            domains.append(rule.domain.name)
+    return [Context(k, t, tuple(d)) for k, (t, d) in found.items()]
+
+
+def _check_context(dynamic_id: int, context: str, *, now: datetime) -> str:
+    """Returns the context's words if the agreement names it, or refuses."""
+    if not context:
+        return ""
+    key = clock.context_key(context)
+    for known in agreement_contexts(dynamic_id, now=now):
+        if known.key == key:
+            return known.text
+    raise Refused(
+        _(
+            "The agreement in force names no such context. Contexts come from "
+            "its rules (“not in force when…”)."
+        ),
+        field="suspended_when",
+    )
+
+
+@transaction.atomic
+def switch_context(
+    actor: User, dynamic_id: int, *, context: str, on: bool, now: datetime
+) -> ScheduledPause:
+    """Says that a context of the agreement is in effect from now (``on``) or no
+    longer (off). Either partner may: while it is on, the duties linked to it
+    are off the clock."""
+    membership = require(actor, dynamic_id, Act.PAUSE)
+    text = _check_context(dynamic_id, context, now=now)
+    if not text:
+        raise Refused(_("Choose a context."), field="context")
+    key = clock.context_key(text)
+    running = [
+        plan
+        for plan in ScheduledPause.objects.select_for_update().filter(
+            dynamic_id=dynamic_id,
+            scope=ScheduledPause.Scope.CONTEXT,
+            rule="",
+            ends_at__isnull=True,
+            cancelled_at__isnull=True,
+        )
+        if clock.context_key(plan.context) == key
+    ]
+    if on:
+        if running:
+            raise Refused(_("This context is already in effect."))
+        plan = ScheduledPause.objects.create(
+            dynamic=membership.dynamic,
+            scope=ScheduledPause.Scope.CONTEXT,
+            context=text,
+            created_by=actor,
+            created_at=now,
+            starts_at=now,
+            zone=actor.time_zone,
+        )
+    else:
+        if not running:
+            raise Refused(_("This context is not switched on."))
+        plan = running[0]
+        plan.ends_at = max(now, plan.starts_at + timedelta(seconds=1))
+        plan.save(update_fields=["ends_at"])
+    audit.record(
+        membership.dynamic,
+        actor,
+        "context_on" if on else "context_off",
+        (_("In effect now: %(context)s") if on else _("No longer: %(context)s"))
+        % {"context": text},
+        at=now,
+        membership=membership,
+    )
+    return plan
 
 
 @transaction.atomic
@@ -345,11 +662,21 @@ def schedule_pause(
     starts_on: date | None = None,
     at: time | None = None,
     length: timedelta | None = None,
+    context: str = "",
     now: datetime,
 ) -> ScheduledPause:
-    """Plans time off the clock, once or recurring. Either partner may."""
+    """Plans time off the clock, once or recurring. Either partner may.
+
+    With ``context`` (one the agreement's rules name) it is a window in which
+    only the duties linked to that context are off the clock, and ``reason``
+    may be blank.
+    """
     membership = require(actor, dynamic_id, Act.PAUSE)
-    if reason not in Pause.Reason.values or reason == Pause.Reason.RED:
+    context = _check_context(dynamic_id, context.strip(), now=now)
+    # A context window needs no reason of its own; anything else does.
+    if (reason or not context) and (
+        reason not in Pause.Reason.values or reason == Pause.Reason.RED
+    ):
         raise Refused(_("Choose a reason for the pause."), field="reason")
     if rule:
         try:
@@ -364,6 +691,10 @@ def schedule_pause(
         raise Refused(_("The pause has to end after it starts."), field="ends_at")
     plan = ScheduledPause.objects.create(
         dynamic=membership.dynamic,
+        scope=ScheduledPause.Scope.CONTEXT
+        if context
+        else ScheduledPause.Scope.EVERYONE,
+        context=context,
         reason=reason,
         created_by=actor,
         created_at=now,
@@ -379,7 +710,8 @@ def schedule_pause(
         membership.dynamic,
         actor,
         "pause_planned",
-        _("Pause planned: %(reason)s") % {"reason": plan.get_reason_display()},
+        _("Pause planned: %(reason)s")
+        % {"reason": context or plan.get_reason_display()},
         at=now,
         membership=membership,
     )
@@ -391,9 +723,14 @@ def cancel_scheduled_pause(
     actor: User, dynamic_id: int, plan_id: int, *, now: datetime
 ) -> ScheduledPause:
     membership = require(actor, dynamic_id, Act.PAUSE)
-    plan = ScheduledPause.objects.filter(
-        dynamic_id=dynamic_id, pk=plan_id, cancelled_at__isnull=True
-    ).first()
+    plan = (
+        ScheduledPause.objects.filter(
+            dynamic_id=dynamic_id, pk=plan_id, cancelled_at__isnull=True
+        )
+        # A lapse the worker wrote down is a fact, not a plan.
+        .exclude(scope=ScheduledPause.Scope.IMPOSED)
+        .first()
+    )
     if plan is None:
         raise Refused(_("There is no such planned pause."))
     plan.cancelled_at = now
@@ -487,6 +824,8 @@ def materialise(*, now: datetime, dynamic_id: int | None = None) -> int:
         with transaction.atomic():
             created += _materialise_duty(duty, now=now)
     for dyn in {d.dynamic_id for d in duties}:
+        with transaction.atomic():
+            record_absence_lapse(dyn, now=now)
         settle(dyn, now=now)
     return created
 
@@ -505,9 +844,10 @@ def settle(dynamic_id: int, *, now: datetime) -> int:
     if not candidates:
         return 0
     start = min(o.opens_at for o in candidates)
-    pauses = pause_intervals(dynamic_id, start, now)
+    stops = clock_pauses(dynamic_id, start, now, now=now)
     settled = 0
     for occ in candidates:
+        pauses = duty_pauses(stops, occ.duty)
         status = clock.occurrence_status(occ.times(), pauses, now)
         if status in (clock.Status.MISSED, clock.Status.EXCUSED):
             occ.outcome = (
@@ -662,7 +1002,7 @@ def complete(
         raise Refused(_("Only the person it is assigned to can tick it."))
     if occ.done_at is not None:
         raise Refused(_("This is already done."))
-    pauses = pause_intervals(dynamic_id, occ.opens_at, now)
+    pauses = duty_pauses(clock_pauses(dynamic_id, occ.opens_at, now), occ.duty)
     times = occ.times()
     if now < occ.opens_at:
         raise Refused(_("This is not open yet."))
@@ -777,13 +1117,36 @@ def view_photo(actor: User, dynamic_id: int, occurrence_id: int, *, now: datetim
     return data, name
 
 
-def purge_proof_photos(*, now: datetime, retention: timedelta = PROOF_RETENTION) -> int:
-    """Deletes proof photos older than the retention; returns how many."""
-    old = Occurrence.objects.filter(
-        marked_at__lt=now - retention, photo_deleted_at__isnull=True
-    ).exclude(proof_photo="")
+def purge_proof_photos(*, now: datetime, retention: timedelta | None = None) -> int:
+    """Deletes proof photos older than the retention; returns how many.
+
+    Each dynamic keeps photos as long as its agreement in force says
+    (``proof_retention_days``), 30 days while none is signed. ``retention``
+    overrides that for every dynamic (for a one-off clean-up).
+    """
+    in_force = (
+        AgreementVersion.objects.filter(
+            dynamic_id=OuterRef("dynamic_id"), in_force_from__lte=now
+        )
+        .order_by("-number")
+        .values("proof_retention_days")[:1]
+    )
+    # Nothing is kept less than a day, so younger photos are never looked at.
+    shortest = retention if retention is not None else timedelta(days=1)
+    old = (
+        Occurrence.objects.filter(
+            marked_at__lt=now - shortest, photo_deleted_at__isnull=True
+        )
+        .exclude(proof_photo="")
+        .annotate(retention_days=Subquery(in_force))
+    )
     purged = 0
     for occ in old:
+        keep = retention or timedelta(
+            days=occ.retention_days or DEFAULT_PROOF_RETENTION_DAYS
+        )
+        if occ.marked_at >= now - keep:
+            continue
         occ.proof_photo.delete(save=False)
         occ.photo_deleted_at = now
         occ.save(update_fields=["proof_photo", "photo_deleted_at"])

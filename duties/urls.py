@@ -15,9 +15,6 @@ urlpatterns = [
         name="edit_duty",
     ),
     path(
-        "d/<int:dynamic_id>/duties/<int:duty_id>/answer/", views.answer, name="answer"
-    ),
-    path(
         "d/<int:dynamic_id>/duties/<int:duty_id>/retire/", views.retire, name="retire"
     ),
     path("d/<int:dynamic_id>/review/", views.review_queue, name="review_queue"),
@@ -41,6 +38,11 @@ urlpatterns = [
         "d/<int:dynamic_id>/pauses/<int:plan_id>/cancel/",
         views.cancel_pause,
         name="cancel_pause",
+    ),
+    path(
+        "d/<int:dynamic_id>/pauses/context/",
+        views.switch_context,
+        name="switch_context",
     ),
     path("d/<int:dynamic_id>/illness/", views.illness, name="illness"),
     path("d/<int:dynamic_id>/calendar/", views.calendar, name="calendar"),

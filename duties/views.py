@@ -4,6 +4,7 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -102,6 +103,13 @@ def review(request: HttpRequest, dynamic_id: int, occurrence_id: int) -> HttpRes
     return redirect_see_other("duties:review_queue", dynamic_id)
 
 
+def _contexts(dynamic_id: int) -> list[tuple[str, str]]:
+    return [
+        (c.text, f"{c.text} ({', '.join(c.domains)})")
+        for c in services.agreement_contexts(dynamic_id, now=timezone.now())
+    ]
+
+
 def _domains(dynamic_id: int) -> list[tuple[str, str]] | None:
     version = version_in_force(dynamic_id)
     if version is None:
@@ -120,6 +128,7 @@ def new_duty(request: HttpRequest, dynamic_id: int) -> HttpResponse:
     form = DutyForm(
         request.POST or None,
         domains=_domains(dynamic_id),
+        contexts=_contexts(dynamic_id),
         initial={"starts_on": timezone.localdate()},
     )
     if request.method == "POST" and form.is_valid():
@@ -134,8 +143,8 @@ def new_duty(request: HttpRequest, dynamic_id: int) -> HttpResponse:
                 messages.info(
                     request,
                     _(
-                        "Outside the delegated areas this is a request: "
-                        "your partner may accept or decline it."
+                        "Outside the delegated areas this is a request: your "
+                        "partner accepts or declines it in its thread in Talk."
                     ),
                 )
             else:
@@ -172,6 +181,7 @@ def _initial(duty: Duty) -> dict:
         "needs_photo": duty.needs_photo,
         "view_once": duty.view_once,
         "reviewed": duty.reviewed,
+        "suspended_when": duty.suspended_when,
     }
 
 
@@ -184,7 +194,10 @@ def edit_duty(request: HttpRequest, dynamic_id: int, duty_id: int) -> HttpRespon
     if duty is None:
         raise Http404
     form = DutyForm(
-        request.POST or None, domains=_domains(dynamic_id), initial=_initial(duty)
+        request.POST or None,
+        domains=_domains(dynamic_id),
+        contexts=_contexts(dynamic_id),
+        initial=_initial(duty),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -198,8 +211,8 @@ def edit_duty(request: HttpRequest, dynamic_id: int, duty_id: int) -> HttpRespon
                 messages.info(
                     request,
                     _(
-                        "Outside the delegated areas a change is a request: "
-                        "your partner may accept or decline it."
+                        "Outside the delegated areas a change is a request: your "
+                        "partner accepts or declines it in its thread in Talk."
                     ),
                 )
             else:
@@ -253,32 +266,18 @@ def complete(request: HttpRequest, dynamic_id: int, occurrence_id: int) -> HttpR
             messages.success(request, _("Done. Well done."))
             return redirect_see_other("duties:today", dynamic_id)
     now = timezone.now()
-    pauses = services.pause_intervals(dynamic_id, occ.opens_at, now)
+    stops = services.clock_pauses(dynamic_id, occ.opens_at, now)
     return render(
         request,
         "duties/complete.html",
         {
             "membership": me,
             "occ": occ,
-            "row": queries._row(occ, pauses, now, request.user.pk),
+            "row": queries._row(occ, stops, now, request.user.pk),
             "form": form,
         },
         status=form_status(form),
     )
-
-
-@login_required
-@require_POST
-def answer(request: HttpRequest, dynamic_id: int, duty_id: int) -> HttpResponse:
-    accept = request.POST.get("answer") == "accept"
-    try:
-        services.answer_request(
-            request.user, dynamic_id, duty_id, accept=accept, now=timezone.now()
-        )
-    except Refused as refusal:
-        return refusal_redirect(request, refusal, "duties:today", dynamic_id)
-    messages.success(request, _("Accepted.") if accept else _("Declined."))
-    return redirect_see_other("duties:today", dynamic_id)
 
 
 @forbidden_when_not_allowed
@@ -351,7 +350,11 @@ def proof_photo(
 @require_http_methods(["GET", "POST"])
 def pauses(request: HttpRequest, dynamic_id: int) -> HttpResponse:
     me = require(request.user, dynamic_id, Act.PAUSE)
-    form = ScheduledPauseForm(request.POST or None)
+    now = timezone.now()
+    contexts = services.agreement_contexts(dynamic_id, now=now)
+    form = ScheduledPauseForm(
+        request.POST or None, contexts=[(c.text, c.text) for c in contexts]
+    )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         tz = timezone.get_current_timezone()
@@ -366,6 +369,7 @@ def pauses(request: HttpRequest, dynamic_id: int) -> HttpResponse:
                     starts_on=start_local.date(),
                     at=time(start_local.hour, start_local.minute),
                     length=d["ends_at"] - d["starts_at"],
+                    context=d.get("context") or "",
                     now=timezone.now(),
                 )
             else:
@@ -375,6 +379,7 @@ def pauses(request: HttpRequest, dynamic_id: int) -> HttpResponse:
                     reason=d["reason"],
                     starts_at=d["starts_at"],
                     ends_at=d["ends_at"],
+                    context=d.get("context") or "",
                     now=timezone.now(),
                 )
         except ValueError as error:
@@ -384,15 +389,53 @@ def pauses(request: HttpRequest, dynamic_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Planned. The clocks will stop then."))
             return redirect_see_other("duties:pauses", dynamic_id)
-    plans = me.dynamic.scheduled_pauses.filter(cancelled_at__isnull=True).order_by(
-        "created_at"
+    plans = list(
+        me.dynamic.scheduled_pauses.filter(cancelled_at__isnull=True)
+        .exclude(scope="imposed")
+        .exclude(scope="context", rule="", ends_at__isnull=True)
+        .filter(Q(rule__gt="") | Q(ends_at__isnull=True) | Q(ends_at__gt=now))
+        .order_by("created_at")
     )
+    switched_on = {
+        clock.context_key(p.context)
+        for p in me.dynamic.scheduled_pauses.filter(
+            scope="context", rule="", ends_at__isnull=True, cancelled_at__isnull=True
+        )
+    }
     return render(
         request,
         "duties/pauses.html",
-        {"membership": me, "form": form, "plans": plans},
+        {
+            "membership": me,
+            "form": form,
+            "plans": plans,
+            "contexts": [(c, c.key in switched_on) for c in contexts],
+        },
         status=form_status(form),
     )
+
+
+@login_required
+@require_POST
+def switch_context(request: HttpRequest, dynamic_id: int) -> HttpResponse:
+    on = request.POST.get("on") == "1"
+    try:
+        services.switch_context(
+            request.user,
+            dynamic_id,
+            context=request.POST.get("context", ""),
+            on=on,
+            now=timezone.now(),
+        )
+    except Refused as refusal:
+        return refusal_redirect(request, refusal, "duties:pauses", dynamic_id)
+    messages.success(
+        request,
+        _("In effect now: linked duties are off the clock.")
+        if on
+        else _("No longer in effect: linked duties are back on the clock."),
+    )
+    return redirect_see_other("duties:pauses", dynamic_id)
 
 
 @login_required

@@ -37,7 +37,6 @@ class Act(StrEnum):
     EDIT_SAFEWORDS = "edit_safewords"
     IMPOSE = "impose"
     ASSIGN_DUTY = "assign_duty"
-    ANSWER_DUTY_REQUEST = "answer_duty_request"
     COMPLETE_DUTY = "complete_duty"
     REVIEW_DUTY = "review_duty"
     EXPLORE = "explore"
@@ -84,7 +83,6 @@ RULES: dict[Act, Callable[[Membership], bool]] = {
     # Duties: the leader assigns (their own promises too) and reviews; the
     # follower answers requests; the service checks that only the assignee ticks.
     Act.ASSIGN_DUTY: lambda m: m.is_leader,
-    Act.ANSWER_DUTY_REQUEST: lambda m: m.is_follower,
     Act.COMPLETE_DUTY: lambda m: True,
     Act.REVIEW_DUTY: lambda m: m.is_leader,
     Act.EXPLORE: lambda m: True,  # each answers privately; only matches are shared
@@ -116,7 +114,6 @@ MESSAGES: dict[Act, str | Promise] = {
     Act.ASSIGN_DUTY: gettext_lazy(
         "Only the leader assigns duties; ask for one in a talk."
     ),
-    Act.ANSWER_DUTY_REQUEST: gettext_lazy("Only the follower answers a request."),
     Act.REVIEW_DUTY: gettext_lazy("Only the leader reviews duties."),
     Act.GIVE_REWARD: gettext_lazy(
         "Rewards from the agreed menu are the leader's to give."

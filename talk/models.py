@@ -135,6 +135,10 @@ class Matter(models.Model):
         max_length=10, choices=Answerer, default=Answerer.LEADER
     )
     domain = models.CharField(_("area of life"), max_length=60, blank=True)
+    # What accepting a leader's request does elsewhere, e.g. {"kind": "duty",
+    # "duty_id": 7}: the app named by "kind" acts on the answer (see
+    # ``talk.services.handle_proposals``).
+    proposal = models.JSONField(null=True, blank=True)
     decide_by = models.DateTimeField(_("decide by"), null=True, blank=True)
     state = models.CharField(max_length=10, choices=State, default=State.OPEN)
     decision = models.TextField(_("decision"), blank=True)

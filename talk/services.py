@@ -5,7 +5,7 @@ the invariants with a ``Refused`` a person can act on, and runs in one
 transaction, so a refusal changes nothing.
 """
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -219,6 +219,36 @@ def open_matter(
     return matter
 
 
+# What a request's answer does elsewhere ---------------------------------------
+#
+# A leader's request may carry a proposal (a duty to put on the clock, a change
+# to one). The app it belongs to registers a handler for its kind; answering or
+# withdrawing the request calls it in the same transaction, so a refusal from
+# that app (the deadline has passed, it now touches a hard limit) leaves the
+# request open and nothing changed.
+
+ProposalHandler = Callable[..., None]
+_PROPOSAL_HANDLERS: dict[str, ProposalHandler] = {}
+
+
+def handle_proposals(kind: str, handler: ProposalHandler) -> None:
+    """Registers ``handler(matter, *, accepted, now)`` for proposals of ``kind``.
+
+    It is called with ``accepted=True`` when the follower accepts, and with
+    False when they decline or the request is withdrawn.
+    """
+    _PROPOSAL_HANDLERS[kind] = handler
+
+
+def _settle_proposal(matter: Matter, *, accepted: bool, now: datetime) -> None:
+    if not matter.proposal:
+        return
+    handler = _PROPOSAL_HANDLERS.get(str(matter.proposal.get("kind")))
+    if handler is None:
+        raise Refused(_("This request cannot be answered here."))
+    handler(matter, accepted=accepted, now=now)
+
+
 @transaction.atomic
 def open_request_from_leader(
     actor: User,
@@ -228,13 +258,15 @@ def open_request_from_leader(
     body: str = "",
     domain: str = "",
     decide_by: datetime | None = None,
+    proposal: dict | None = None,
     now: datetime,
 ) -> Matter:
     """Opens the leader's request that the follower accepts or declines.
 
     Outside the domains the follower delegated, the leader can only ask. The
-    duties and agreements code calls this when an assignment falls outside
-    them; ``domain`` names the area of life it touches.
+    duties code calls this when an assignment falls outside them; ``domain``
+    names the area of life it touches and ``proposal`` what accepting does
+    (see ``handle_proposals``).
     """
     membership = require(actor, dynamic_id, Act.ASK_REQUEST)
     dynamic = _require_talking(membership)
@@ -249,6 +281,7 @@ def open_request_from_leader(
         opened_by=actor,
         opened_at=now,
         decide_by=decide_by,
+        proposal=proposal,
     )
     audit.record(
         dynamic,
@@ -337,6 +370,7 @@ def answer_request(
     matter.reason = reason
     matter.closed_by, matter.closed_at = actor, now
     matter.save()
+    _settle_proposal(matter, accepted=accept, now=now)
     audit.record(
         dynamic,
         actor,
@@ -362,6 +396,7 @@ def withdraw_matter(
     matter.state = Matter.State.WITHDRAWN
     matter.closed_by, matter.closed_at = actor, now
     matter.save(update_fields=["state", "closed_by", "closed_at"])
+    _settle_proposal(matter, accepted=False, now=now)
     return matter
 
 

@@ -152,13 +152,6 @@ TABLE: dict[str, Case] = {
     "duties:duties": member_page(),
     "duties:new_duty": member_page(partner=FORBIDDEN),
     "duties:history": member_page(kwargs=dynamic_and(duty_id=lambda w: w.duty_id)),
-    # The follower has nothing to answer: the refusal comes back as a message.
-    "duties:answer": member_page(
-        "post",
-        partner=SEE_OTHER,
-        owner=SEE_OTHER,
-        kwargs=dynamic_and(duty_id=lambda w: w.duty_id),
-    ),
     "duties:edit_duty": member_page(
         partner=FORBIDDEN, kwargs=dynamic_and(duty_id=lambda w: w.duty_id)
     ),
@@ -188,6 +181,8 @@ TABLE: dict[str, Case] = {
         owner=SEE_OTHER,
         kwargs=dynamic_and(plan_id=lambda w: w.plan_id),
     ),
+    # No context named: the refusal comes back as a message on Pauses.
+    "duties:switch_context": member_page("post", partner=SEE_OTHER, owner=SEE_OTHER),
     "duties:illness": member_page("post", partner=SEE_OTHER, owner=SEE_OTHER),
     "duties:calendar": member_page(),
     # The calendar feed URL is a capability: whoever holds the token may read it.

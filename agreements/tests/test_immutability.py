@@ -113,6 +113,20 @@ def test_a_signed_version_refuses_save_and_delete(signed):
     assert AgreementVersion.objects.get(pk=signed.pk).absence_days == 14
 
 
+def test_the_database_refuses_changing_a_signed_proof_retention_in_raw_sql(signed):
+    with (
+        pytest.raises(DatabaseError),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(
+            "UPDATE agreements_agreementversion SET proof_retention_days = 365 "
+            "WHERE id = %s",
+            [signed.pk],
+        )
+    assert AgreementVersion.objects.get(pk=signed.pk).proof_retention_days == 30
+
+
 @pytest.mark.parametrize("model", [Domain, Rule, Limit, Consequence])
 def test_the_contents_of_a_signed_version_refuse_save_delete_and_bulk_changes(
     signed, model

@@ -39,6 +39,7 @@ def test_leader_sets_the_review_day_on_the_draft_page(
         {
             "review_on": (now + timedelta(days=60)).date().isoformat(),
             "absence_days": 14,
+            "proof_retention_days": 30,
             "titles_and_protocols": "",
             "weekly_review_day": Weekday.FRIDAY,
             "weekly_review_at": "20:30",

@@ -35,3 +35,28 @@ def span(value: timedelta | None) -> str:
     if hours:
         return f"{hours} h {minutes:02d} min"
     return f"{minutes} min"
+
+
+_PAUSE_REASONS = {
+    "red": "a red signal",
+    "break": "a break",
+    "illness": "illness",
+    "family": "family time",
+    "travel": "travel",
+}
+
+
+@register.filter
+def stop_reason(stop) -> str:
+    """Returns why a clock stands still, as a short phrase ("the children are
+    home", "the agreement's review date has passed")."""
+    if stop is None:
+        return ""
+    cause, label = str(stop.cause), stop.label
+    if cause == "context":
+        return label
+    if cause == "lapse":
+        if label == "review_passed":
+            return "authority lapsed: the agreement's review date has passed"
+        return "authority lapsed: the leader has been away too long"
+    return _PAUSE_REASONS.get(label, "a pause")

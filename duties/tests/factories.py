@@ -3,7 +3,7 @@
 Shared by the duties tests and the browser journey.
 """
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from accounts.models import User
 from agreements import services as agreements
@@ -20,12 +20,27 @@ def sign_agreement(
     *,
     depths: dict[str, str],
     limits: list[tuple[str, str, str, str]] = (),
+    rules: list[tuple[str, str, str]] = (),
+    proof_retention_days: int | None = None,
+    review_on: date | None = None,
     now: datetime,
 ) -> AgreementVersion:
-    """Proposes the starter agreement with ``depths`` and ``limits``; both sign."""
+    """Proposes the starter agreement with ``depths``, ``limits``, ``rules``
+    (domain key, text, suspended when) and the general settings; both sign."""
     version = agreements.propose_draft(
         leader, dynamic.pk, start_from="starter", now=now
     )
+    if proof_retention_days is not None or review_on is not None:
+        agreements.update_draft(
+            leader,
+            dynamic.pk,
+            number=version.number,
+            review_on=review_on or version.review_on,
+            absence_days=version.absence_days,
+            titles_and_protocols="",
+            proof_retention_days=proof_retention_days,
+            now=now,
+        )
     for domain in version.domain_set.all():
         if domain.key in depths:
             agreements.change_item(
@@ -45,6 +60,20 @@ def sign_agreement(
             number=version.number,
             section="limits",
             values={"kind": kind, "text": text, "tags": tags},
+            now=now,
+        )
+    domain_ids = {d.key: d.pk for d in version.domain_set.all()}
+    for key, text, suspended_when in rules:
+        agreements.add_item(
+            leader,
+            dynamic.pk,
+            number=version.number,
+            section="rules",
+            values={
+                "domain": domain_ids[key],
+                "text": text,
+                "suspended_when": suspended_when,
+            },
             now=now,
         )
     agreements.sign(leader, dynamic.pk, number=version.number, now=now)

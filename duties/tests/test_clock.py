@@ -460,3 +460,106 @@ def test_expansion_is_deterministic_ordered_and_local(zone, rule, at, day, days)
             assert slot.due_at.astimezone(tz).replace(tzinfo=None) == slot.local
         else:
             assert slot.due_at.astimezone(tz).replace(tzinfo=None) > slot.local
+
+
+# Who a stop stops, and authority lapses over time ------------------------------
+
+
+def test_context_stops_only_duties_linked_to_that_context():
+    t0 = datetime(2026, 3, 1, 9, tzinfo=UTC)
+    stops = clock.PauseSet(
+        contexts=(
+            clock.Stop(
+                clock.Interval(t0, t0 + timedelta(hours=2)),
+                clock.Cause.CONTEXT,
+                clock.context_key("The  Children are home"),
+            ),
+        )
+    )
+    assert stops.intervals_for("the children are home") == [
+        clock.Interval(t0, t0 + timedelta(hours=2))
+    ]
+    assert stops.intervals_for("") == [] and stops.intervals_for("at work") == []
+    occ = clock.OccurrenceTimes(t0 - timedelta(hours=1), t0 + timedelta(hours=1))
+    cause = stops.excuse(occ, t0, "the children are home")
+    assert cause is not None and cause.cause is clock.Cause.CONTEXT
+
+
+def test_lapses_stop_only_imposed_duties():
+    t0 = datetime(2026, 3, 1, 9, tzinfo=UTC)
+    lapse = clock.Stop(clock.Interval(t0, None), clock.Cause.LAPSE, "leader_absent")
+    stops = clock.PauseSet(lapses=(lapse,))
+    assert stops.intervals_for(imposed=False) == []
+    assert stops.stop_at(t0, imposed=True) == lapse
+
+
+def test_review_lapse_runs_from_the_local_midnight_after_until_re_signed():
+    signed = datetime(2026, 1, 1, tzinfo=UTC)
+    renewed = datetime(2026, 3, 10, 18, tzinfo=UTC)
+    stops = clock.lapse_stops(
+        [
+            clock.SignedVersion(signed, date(2026, 3, 1)),
+            clock.SignedVersion(renewed, date(2026, 6, 1)),
+        ],
+        zone="Europe/London",
+        leader_last_seen=None,
+        absence_days=14,
+        now=datetime(2026, 4, 1, tzinfo=UTC),
+    )
+    assert stops == [
+        clock.Stop(
+            clock.Interval(datetime(2026, 3, 2, tzinfo=UTC), renewed),
+            clock.Cause.LAPSE,
+            "review_passed",
+        )
+    ]
+
+
+def test_a_lapse_that_has_not_begun_is_not_there():
+    stops = clock.lapse_stops(
+        [clock.SignedVersion(datetime(2026, 1, 1, tzinfo=UTC), date(2026, 3, 1))],
+        zone="Australia/Lord_Howe",
+        leader_last_seen=date(2026, 2, 20),
+        absence_days=14,
+        now=datetime(2026, 2, 25, tzinfo=UTC),
+    )
+    assert stops == []
+
+
+def test_absence_lapse_starts_the_midnight_after_the_agreed_days_open_ended():
+    stops = clock.lapse_stops(
+        [clock.SignedVersion(datetime(2026, 1, 1, tzinfo=UTC), date(2026, 12, 1))],
+        zone="America/New_York",
+        leader_last_seen=date(2026, 2, 1),
+        absence_days=7,
+        now=datetime(2026, 2, 20, tzinfo=UTC),
+    )
+    start = datetime(2026, 2, 9, 5, tzinfo=UTC)  # midnight in New York (EST)
+    assert stops == [
+        clock.Stop(clock.Interval(start, None), clock.Cause.LAPSE, "leader_absent")
+    ]
+
+
+@settings(max_examples=300, deadline=None)
+@given(occurrences(), pause_sets(), pause_sets(), minutes, st.booleans())
+def test_a_context_or_lapse_on_top_of_pauses_never_makes_anything_later(
+    occ, common, extra, at, as_lapse
+):
+    """A duty linked to a context (or imposed, in a lapse) is judged with more
+    stops than one that is not: it can only be as late as the other, or less."""
+    now = T0 + M * at
+    kind = clock.Cause.LAPSE if as_lapse else clock.Cause.CONTEXT
+    stops = clock.PauseSet(
+        common=tuple(clock.Stop(iv, clock.Cause.PAUSE) for iv in common),
+        contexts=tuple(clock.Stop(iv, kind, "children home") for iv in extra)
+        if not as_lapse
+        else (),
+        lapses=tuple(clock.Stop(iv, kind) for iv in extra) if as_lapse else (),
+    )
+    plain = clock.occurrence_status(occ, stops.intervals_for(), now)
+    linked = clock.occurrence_status(
+        occ, stops.intervals_for("Children  home", imposed=True), now
+    )
+    if linked in BAD:
+        assert plain in BAD
+        assert RANK[linked] <= RANK[plain]

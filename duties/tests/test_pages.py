@@ -13,7 +13,7 @@ from django.urls import reverse
 from icalendar import Calendar
 
 from duties import services
-from duties.models import Duty, Occurrence
+from duties.models import Duty, Occurrence, ScheduledPause
 from duties.tests.factories import ritual_spec, task_spec
 from dynamics import services as dynamics_services
 from dynamics.models import Pause
@@ -168,17 +168,26 @@ def test_form_shows_a_hard_limit_refusal_and_changes_nothing(
     assert not Duty.objects.exists()
 
 
-def test_follower_answers_a_request_from_today(
+def test_follower_answers_a_request_in_its_thread_from_today(
     agreement, dynamic, leader, follower, client_for, frozen
 ):
     duty = services.create_duty(
         leader, dynamic.pk, spec=ritual_spec(domain="wardrobe"), now=frozen
     )
     client = client_for(follower)
-    assert "Asked of you" in client.get(_url("today", dynamic.pk)).content.decode()
-    client.post(_url("answer", dynamic.pk, duty.pk), {"answer": "decline"})
+    thread = reverse("talk:matter_detail", args=[dynamic.pk, duty.request_id])
+    today = client.get(_url("today", dynamic.pk)).content.decode()
+    assert "Asked of you" in today and thread in today
+    assert thread in client.get(_url("history", dynamic.pk, duty.pk)).content.decode()
+    assert thread in client.get(_url("duties", dynamic.pk)).content.decode()
+    response = client.post(
+        reverse("talk:matter_answer", args=[dynamic.pk, duty.request_id]),
+        {"answer": "accept", "reason": ""},
+    )
+    assert response.status_code == HTTPStatus.SEE_OTHER
     duty.refresh_from_db()
-    assert duty.state == Duty.State.DECLINED
+    assert duty.state == Duty.State.ACTIVE and duty.occurrences.exists()
+    assert "Asked of you" not in client.get(_url("today", dynamic.pk)).content.decode()
 
 
 def test_leader_sees_the_marked_late_flag_in_review(
@@ -287,6 +296,18 @@ def test_pages_answer_in_a_fixed_number_of_queries_on_a_year_of_history(
         length=10 * H,
         now=frozen,
     )
+    # A context window, recurring, that the ritual is linked to.
+    ScheduledPause.objects.create(
+        dynamic=dynamic,
+        scope=ScheduledPause.Scope.CONTEXT,
+        context="the children are home",
+        created_at=frozen,
+        rule="FREQ=WEEKLY;BYDAY=WE",
+        starts_on=(frozen - timedelta(days=400)).date(),
+        at=frozen.time(),
+        length=3 * H,
+    )
+    Duty.objects.filter(pk=duty.pk).update(suspended_when="the children are home")
     pages = {
         (follower, _url("today", dynamic.pk)): 0,
         (leader, _url("today", dynamic.pk)): 0,

@@ -10,10 +10,11 @@ from django.core.management import call_command
 
 from duties import services
 from duties.models import Duty, Occurrence
-from duties.tests.factories import ritual_spec, task_spec
+from duties.tests.factories import ritual_spec, sign_agreement, task_spec
 from dynamics.models import AuditEntry, Dynamic
 from instep.errors import NotAllowed, Refused
 from notify import reminders
+from talk import services as talk
 
 H = timedelta(hours=1)
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
@@ -44,11 +45,15 @@ def test_outside_delegated_domain_duty_is_a_request_the_follower_answers(
     )
     assert duty.state == Duty.State.REQUESTED
     assert not duty.occurrences.exists()
+    matter = duty.request
+    assert matter.kind == "request" and matter.answered_by == "follower"
+    assert matter.title == "Morning greeting" and "FREQ=DAILY" in matter.body
     with pytest.raises(NotAllowed):
-        services.answer_request(leader, dynamic.pk, duty.pk, accept=True, now=now)
-    services.answer_request(follower, dynamic.pk, duty.pk, accept=True, now=now)
+        talk.answer_request(leader, dynamic.pk, matter.pk, accept=True, now=now)
+    talk.answer_request(follower, dynamic.pk, matter.pk, accept=True, now=now)
     duty.refresh_from_db()
-    assert duty.state == Duty.State.ACTIVE
+    assert duty.state == Duty.State.ACTIVE and duty.request is None
+    assert not duty.imposed  # accepted, not imposed
     assert duty.occurrences.count() == 14
 
 
@@ -58,10 +63,72 @@ def test_follower_declines_a_request_and_nothing_is_scheduled(
     duty = services.create_duty(
         leader, dynamic.pk, spec=task_spec(now + 5 * H, domain="finances"), now=now
     )
-    services.answer_request(follower, dynamic.pk, duty.pk, accept=False, now=now)
+    talk.answer_request(
+        follower,
+        dynamic.pk,
+        duty.request_id,
+        accept=False,
+        reason="Finances stay mine",
+        now=now,
+    )
     duty.refresh_from_db()
     assert duty.state == Duty.State.DECLINED
     assert not duty.occurrences.exists()
+
+
+def test_both_discuss_a_duty_request_in_its_thread_before_the_answer(
+    agreement, dynamic, leader, follower, now
+):
+    duty = services.create_duty(
+        leader, dynamic.pk, spec=ritual_spec(domain="wardrobe"), now=now
+    )
+    talk.comment_on_matter(
+        follower, dynamic.pk, duty.request_id, body="Which days?", now=now
+    )
+    talk.comment_on_matter(
+        leader, dynamic.pk, duty.request_id, body="Every day.", now=now
+    )
+    assert duty.request.comments.count() == 2
+
+
+def test_leader_withdrawing_a_duty_request_leaves_nothing_imposed(
+    agreement, dynamic, leader, follower, now
+):
+    duty = services.create_duty(
+        leader, dynamic.pk, spec=ritual_spec(domain="wardrobe"), now=now
+    )
+    talk.withdraw_matter(leader, dynamic.pk, duty.request_id, now=now)
+    duty.refresh_from_db()
+    assert duty.state == Duty.State.DECLINED and not duty.occurrences.exists()
+
+
+def test_accepting_a_task_request_after_its_deadline_is_refused_and_stays_open(
+    agreement, dynamic, leader, follower, now
+):
+    duty = services.create_duty(
+        leader, dynamic.pk, spec=task_spec(now + 5 * H, domain="finances"), now=now
+    )
+    with pytest.raises(Refused, match="deadline of this task has passed"):
+        talk.answer_request(
+            follower, dynamic.pk, duty.request_id, accept=True, now=now + 6 * H
+        )
+    duty.refresh_from_db()
+    assert duty.state == Duty.State.REQUESTED and duty.request.state == "open"
+
+
+def test_retiring_a_requested_duty_withdraws_its_request(
+    agreement, dynamic, leader, now
+):
+    duty = services.create_duty(
+        leader, dynamic.pk, spec=ritual_spec(domain="wardrobe"), now=now
+    )
+    matter_id = duty.request_id
+    services.retire_duty(leader, dynamic.pk, duty.pk, now=now)
+    from talk.models import Matter
+
+    assert Matter.objects.get(pk=matter_id).state == "withdrawn"
+    duty.refresh_from_db()
+    assert duty.state == Duty.State.RETIRED
 
 
 def test_without_a_signed_agreement_every_duty_is_a_request(dynamic, leader, now):
@@ -281,6 +348,53 @@ def test_proof_photos_are_deleted_after_thirty_days(
     assert not list((tmp_path / "private").rglob("*.png"))
 
 
+def test_proof_photos_are_kept_as_long_as_the_agreement_in_force_says(
+    dynamic, leader, follower, now, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    sign_agreement(
+        dynamic,
+        leader,
+        follower,
+        depths={"household": "delegated"},
+        proof_retention_days=7,
+        now=now,
+    )
+    duty = services.create_duty(
+        leader, dynamic.pk, spec=task_spec(now + 5 * H, needs_photo=True), now=now
+    )
+    occ = duty.occurrences.get()
+    services.complete(follower, dynamic.pk, occ.pk, photo=_photo(), now=now + H)
+    assert services.purge_proof_photos(now=now + timedelta(days=6)) == 0
+    assert services.purge_proof_photos(now=now + timedelta(days=8)) == 1
+    occ.refresh_from_db()
+    assert occ.photo_deleted_at is not None
+
+
+def test_proof_retention_outside_one_to_365_days_is_refused(
+    dynamic, leader, follower, now
+):
+    from agreements import services as agreements
+
+    version = agreements.propose_draft(
+        leader, dynamic.pk, start_from="starter", now=now
+    )
+    with pytest.raises(Refused, match="1 to 365 days") as refused:
+        agreements.update_draft(
+            leader,
+            dynamic.pk,
+            number=version.number,
+            review_on=version.review_on,
+            absence_days=14,
+            titles_and_protocols="",
+            proof_retention_days=0,
+            now=now,
+        )
+    assert refused.value.field == "proof_retention_days"
+    version.refresh_from_db()
+    assert version.proof_retention_days == 30
+
+
 def test_leader_approves_or_returns_with_a_note(
     agreement, dynamic, leader, follower, now
 ):
@@ -365,7 +479,12 @@ def test_change_outside_delegation_waits_for_the_follower(
     )
     duty.refresh_from_db()
     assert duty.title == "Morning greeting" and duty.pending_change
-    services.answer_request(follower, dynamic.pk, duty.pk, accept=True, now=now)
+    assert duty.request.title == "A change to “Morning greeting”"
+    with pytest.raises(Refused, match="not answered the request"):
+        services.change_duty(
+            leader, dynamic.pk, duty.pk, spec=ritual_spec(title="Again"), now=now
+        )
+    talk.answer_request(follower, dynamic.pk, duty.request_id, accept=True, now=now)
     duty.refresh_from_db()
     assert duty.title == "Wear the blue scarf" and duty.pending_change is None
     assert duty.domain == "wardrobe"

@@ -1,6 +1,7 @@
 """Duties on two phones: the leader sets a daily ritual and a task with a
 deadline; the follower sees the countdown, completes the task with a photo; the
-leader approves it; a red signal freezes the countdown.
+leader approves it; a context of the agreement's rules takes the ritual off the
+clock; a red signal freezes the countdown.
 
 Screenshots land in var/screenshots/5-*.png.
 """
@@ -61,6 +62,7 @@ def test_leader_assigns_follower_completes_with_photo_leader_approves_red_freeze
         leader,
         follower,
         depths={"household": "delegated", "schedule": "full"},
+        rules=[("household", "Kneel when greeting", "the children are home")],
         now=now,
     )
     base = live_server.url
@@ -84,6 +86,7 @@ def test_leader_assigns_follower_completes_with_photo_leader_approves_red_freeze
     page.get_by_label("First day").fill(due.strftime("%Y-%m-%d"))
     page.get_by_label("Opens this many minutes before").fill("120")
     page.get_by_label("Grace after due, in minutes").fill("15")
+    page.get_by_label("Off the clock when").select_option("the children are home")
     shot(page, "5-02-new-ritual")
     page.get_by_role("button", name="Add").click()
     expect(page.get_by_text("Added. It is on the clock.")).to_be_visible()
@@ -154,6 +157,50 @@ def test_leader_assigns_follower_completes_with_photo_leader_approves_red_freeze
     shot(page, "5-10-leader-calendar-link")
     page.goto(f"{base}/d/{dynamic.pk}/pauses/")
     shot(page, "5-11-pauses")
+
+    # Outside the delegated areas the leader can only ask: the request is a
+    # thread in Talk, and the follower's answer there puts it on the clock.
+    page.goto(today)
+    page.get_by_role("link", name="Add a ritual or task").click()
+    page.get_by_label("A task (once, with a deadline)").check()
+    page.get_by_label("Title", exact=True).fill("Wear the green scarf")
+    page.get_by_label("Area of life").select_option("wardrobe")
+    page.get_by_label("My partner").check()
+    page.get_by_label("Deadline", exact=True).fill(deadline.strftime("%Y-%m-%dT%H:%M"))
+    page.get_by_role("button", name="Add").click()
+    expect(page.get_by_text("in its thread in Talk")).to_be_visible()
+    phone.goto(today)
+    asked = phone.get_by_role("region", name="Asked of you")
+    expect(asked.get_by_text("Wear the green scarf")).to_be_visible()
+    shot(phone, "5-14-follower-asked")
+    asked.get_by_role("link", name="Answer in the thread").click()
+    phone.get_by_label("Accept").check()
+    shot(phone, "5-15-follower-request-thread")
+    phone.get_by_role("button", name="Answer").click()
+    expect(phone.get_by_text("Answered. Your partner can see it.")).to_be_visible()
+    phone.goto(today)
+    you = phone.get_by_role("region", name="You")
+    expect(you.get_by_text("Wear the green scarf")).to_be_visible()
+    assert Duty.objects.get(title="Wear the green scarf").state == "active"
+
+    # The children come home: the follower says so, and the ritual linked to
+    # that context waits; the task-free rest of the day runs on.
+    phone.goto(f"{base}/d/{dynamic.pk}/pauses/")
+    contexts = phone.get_by_role("region", name="Contexts from your agreement")
+    contexts.get_by_role("button", name="In effect now").click()
+    expect(
+        phone.get_by_text("In effect now: linked duties are off the clock.")
+    ).to_be_visible()
+    shot(phone, "5-12-follower-context-on")
+    phone.goto(today)
+    expect(phone.get_by_text("In effect now: the children are home")).to_be_visible()
+    held = phone.locator('.countdown[data-frozen="1"]').first
+    expect(held).to_contain_text("paused (the children are home)")
+    assert_no_horizontal_overflow(phone)
+    shot(phone, "5-13-follower-today-context")
+    phone.goto(f"{base}/d/{dynamic.pk}/pauses/")
+    contexts.get_by_role("button", name="No longer").click()
+    expect(phone.get_by_text("No longer in effect")).to_be_visible()
 
     # Red from the follower's phone freezes the ritual's countdown.
     phone.goto(today)
