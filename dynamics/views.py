@@ -183,7 +183,11 @@ def red_everywhere(request: HttpRequest) -> HttpResponse:
         neutral = request.user.discreet or bool(request.session.get(LOCKED))
         messages.warning(request, words_for(neutral)["red_sent"])
     target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts=None):
+    # Only a path of this site: anything else (another host, a word that is
+    # no URL) goes to the list of dynamics.
+    if not target.startswith("/") or not url_has_allowed_host_and_scheme(
+        target, allowed_hosts=None
+    ):
         target = reverse("dynamics:list")
     return redirect_see_other(target)
 

@@ -13,10 +13,11 @@ from duties.models import Duty, Occurrence
 from duties.tests.factories import ritual_spec, task_spec
 from dynamics.models import AuditEntry, Dynamic
 from instep.errors import NotAllowed, Refused
+from instep.tests import images
 from notify import reminders
 
 H = timedelta(hours=1)
-PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
+PNG = images.png()  # re-encoded without metadata, a Pillow PNG stays the same
 
 
 def _photo(content: bytes = PNG, name: str = "proof.png") -> SimpleUploadedFile:
