@@ -166,8 +166,17 @@ def snapshot() -> Snapshot:
     with connection.cursor() as cursor:
         for label, table, pk in _project_tables():
             cursor.execute(f"SELECT {quote(pk)}, * FROM {quote(table)}")  # noqa: S608
-            _COLUMNS.setdefault(label, [c[0] for c in cursor.description])
-            found[label] = {row[0]: row for row in cursor.fetchall()}
+            columns = _COLUMNS.setdefault(label, [c[0] for c in cursor.description])
+            masked = [
+                i for i, c in enumerate(columns) if c in BOOKKEEPING.get(label, ())
+            ]
+            rows = cursor.fetchall()
+            if masked:
+                rows = [
+                    tuple(None if i in masked else v for i, v in enumerate(row))
+                    for row in rows
+                ]
+            found[label] = {row[0]: row for row in rows}
     return found
 
 
@@ -190,6 +199,9 @@ UNWATCHED_TABLES = ("django_session", "instep_cache")
 # Rows a page makes once for the whole instance the first time it is shown
 # (the Web Push key pair on the notification settings), whatever was posted.
 INSTANCE_SETUP = ("notify.VapidKey",)
+# Columns that record that a call happened, not what it asked for: a token's
+# last use is noted on every call it authenticates, refused or not.
+BOOKKEEPING = {"api.ApiToken": {"last_used_at"}}
 
 
 def wrote(statements: Iterable[str]) -> bool:
