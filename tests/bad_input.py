@@ -31,7 +31,7 @@ from hypothesis import strategies as st
 # Bounded for `make test`; BAD_INPUT_EXAMPLES=200 soaks for longer by hand.
 hypothesis_settings.register_profile(
     "bad_input",
-    max_examples=int(os.environ.get("BAD_INPUT_EXAMPLES", "6")),
+    max_examples=int(os.environ.get("BAD_INPUT_EXAMPLES", "4")),
     deadline=None,
     derandomize=True,
     database=None,
