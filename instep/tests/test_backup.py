@@ -1,13 +1,17 @@
 """manage.py backup and restore: a round trip gives back the data and photos."""
 
+import json
+import tarfile
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 
 from accounts.models import User
 from dynamics import services
 from dynamics.models import Dynamic, Signal
+from instep import backup
 
 # The backup reads the database from outside the test's transaction (pg_dump
 # is another process): the rows must be committed.
@@ -84,3 +88,14 @@ def test_restore_refuses_a_file_that_is_no_backup(db, tmp_path):
         _run("restore", str(junk), "--force")
     with pytest.raises(CommandError, match="There is no backup at"):
         _run("restore", str(tmp_path / "missing.tar.gz"))
+
+
+def test_restore_refuses_a_backup_of_the_other_database_engine(db, tmp_path):
+    other = "postgresql" if connection.vendor == "sqlite" else "sqlite"
+    manifest = tmp_path / backup.MANIFEST
+    manifest.write_text(json.dumps({"format": backup.FORMAT, "engine": other}))
+    archive = tmp_path / "other.tar.gz"
+    with tarfile.open(archive, "w:gz") as tar:
+        tar.add(manifest, backup.MANIFEST)
+    with pytest.raises(CommandError, match=f"This backup is of a {other} database"):
+        _run("restore", str(archive), "--force")
