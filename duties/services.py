@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import OuterRef, Q, Subquery
@@ -27,6 +28,7 @@ from dynamics import audit
 from dynamics import services as dynamics_services
 from dynamics.access import Act, require
 from dynamics.models import Dynamic, Membership, Pause, Role
+from instep import images
 from instep.errors import Refused
 
 # Occurrences exist this far ahead, so that pages never expand rules.
@@ -35,14 +37,6 @@ HORIZON = timedelta(days=14)
 # agreement says otherwise (each version sets its own, ``proof_retention_days``).
 PROOF_RETENTION = timedelta(days=DEFAULT_PROOF_RETENTION_DAYS)
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
-# Accepted photo formats, by their first bytes (the name and the browser's
-# claimed type are not trusted).
-PHOTO_MAGIC = {
-    b"\xff\xd8\xff": "jpg",
-    b"\x89PNG\r\n\x1a\n": "png",
-    b"RIFF": "webp",
-    b"GIF8": "gif",
-}
 
 Kind = Duty.Kind
 
@@ -960,15 +954,12 @@ def withdraw_repair_task(dynamic_id: int, duty_id: int) -> None:
 # Ticking and reviewing --------------------------------------------------------------
 
 
-def _check_photo(photo: UploadedFile) -> str:
-    if photo.size > MAX_PHOTO_BYTES:
-        raise Refused(_("The photo is too large (10 MB at most)."), field="photo")
-    head = photo.read(12)
-    photo.seek(0)
-    for magic, ext in PHOTO_MAGIC.items():
-        if head.startswith(magic) and (ext != "webp" or head[8:12] == b"WEBP"):
-            return ext
-    raise Refused(_("Send a photo as JPEG, PNG, WebP or GIF."), field="photo")
+def _clean_photo(photo: UploadedFile) -> ContentFile:
+    """Returns the proof photo as Instep keeps it: decoded and encoded again,
+    upright, without its metadata (no GPS location leaves the phone); the
+    name and the browser's claimed type are not trusted."""
+    clean = images.clean_image(photo, max_bytes=MAX_PHOTO_BYTES, field="photo")
+    return ContentFile(clean.content, name=f"photo.{clean.extension}")
 
 
 def _locked_occurrence(dynamic_id: int, occurrence_id: int) -> Occurrence:
@@ -1020,8 +1011,8 @@ def complete(
     if duty.needs_photo and photo is None:
         raise Refused(_("Add a photo as proof."), field="photo")
     if photo is not None:
-        _check_photo(photo)
-        occ.proof_photo.save(photo.name or "photo", photo, save=False)
+        clean = _clean_photo(photo)
+        occ.proof_photo.save(clean.name, clean, save=False)
     occ.proof_note = note
     occ.done_at, occ.marked_at = done_at, now
     occ.marked_late = clock.is_marked_late(times, pauses, now)

@@ -238,12 +238,16 @@ def send_signal(
     *,
     now: datetime,
     idempotency_key: str = "",
+    key_window: timedelta | None = None,
 ) -> Signal:
     """Records a signal. Red also pauses the dynamic at once until both are ready.
 
     Nothing can refuse a red signal while the dynamic exists and has not ended.
     With an ``idempotency_key``, a repeated call by the same sender returns the
-    signal the first call recorded and changes nothing else.
+    signal the first call recorded and changes nothing else. With a
+    ``key_window`` (the pages' double-tap guard) the key holds only that long:
+    a page kept open, or brought back with the browser's back button, must
+    still be able to send red later, so a stale key is dropped, not replayed.
     """
     membership = require(actor, dynamic_id, Act.SEND_SIGNAL)
     if kind not in Signal.Kind.values:
@@ -261,6 +265,8 @@ def send_signal(
         earlier = Signal.objects.filter(
             dynamic=dynamic, sent_by=actor, idempotency_key=idempotency_key
         ).first()
+        if earlier is not None and key_window and earlier.sent_at < now - key_window:
+            idempotency_key, earlier = "", None
         if earlier is not None:
             if earlier.kind != kind:
                 raise Refused(
@@ -284,8 +290,7 @@ def send_signal(
             if pause is not None:
                 # A red during an ordinary pause turns it into a red pause, so
                 # that the resumption needs both partners.
-                pause.ended_at, pause.ended_by = now, actor
-                pause.save(update_fields=["ended_at", "ended_by"])
+                _close_pause(pause, actor, now=now)
             Pause.objects.create(
                 dynamic=dynamic,
                 reason=Pause.Reason.RED,
@@ -312,11 +317,18 @@ def send_signal(
     return signal
 
 
-def send_red_everywhere(actor: User, *, now: datetime) -> list[Signal]:
+def send_red_everywhere(
+    actor: User,
+    *,
+    now: datetime,
+    idempotency_key: str = "",
+    key_window: timedelta | None = None,
+) -> list[Signal]:
     """Sends red in every dynamic of the person that has not ended: stop everything.
 
     Each dynamic stops in its own transaction, so one failing never holds
-    back the others.
+    back the others. Keys are per dynamic, so one ``idempotency_key`` serves
+    them all: a repeated tap returns the first tap's signals.
     """
     dynamic_ids = (
         Membership.objects.filter(user=actor)
@@ -324,7 +336,15 @@ def send_red_everywhere(actor: User, *, now: datetime) -> list[Signal]:
         .values_list("dynamic_id", flat=True)
     )
     return [
-        send_signal(actor, dynamic_id, "red", now=now) for dynamic_id in dynamic_ids
+        send_signal(
+            actor,
+            dynamic_id,
+            "red",
+            now=now,
+            idempotency_key=idempotency_key,
+            key_window=key_window,
+        )
+        for dynamic_id in dynamic_ids
     ]
 
 
@@ -376,11 +396,21 @@ def pause_dynamic(
     return pause
 
 
+def _close_pause(pause: Pause, actor: User | None, *, now: datetime) -> None:
+    """Ends an open pause at ``now``, or at its start if ``now`` is earlier.
+
+    A clock a little behind (another process, a caller's own ``now``) must not
+    trip the check that a pause ends after it starts: the pause then simply
+    lasted no time.
+    """
+    pause.ended_at, pause.ended_by = max(now, pause.started_at), actor
+    pause.save(update_fields=["ended_at", "ended_by"])
+
+
 def _resume(
     dynamic: Dynamic, pause: Pause, actor: User | None, *, now: datetime
 ) -> None:
-    pause.ended_at, pause.ended_by = now, actor
-    pause.save(update_fields=["ended_at", "ended_by"])
+    _close_pause(pause, actor, now=now)
     dynamic.state = State.ACTIVE
     dynamic.save(update_fields=["state"])
 
@@ -483,7 +513,7 @@ def end_dynamic(actor: User, dynamic_id: int, *, now: datetime) -> Dynamic:
 
 def _end(dynamic: Dynamic, *, now: datetime) -> None:
     if pause := _open_pause(dynamic):
-        pause.ended_at = now
+        pause.ended_at = max(now, pause.started_at)  # see _close_pause
         pause.save(update_fields=["ended_at"])
     dynamic.invitations.filter(used_at__isnull=True).update(
         used_at=now, outcome="revoked"

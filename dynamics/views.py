@@ -1,3 +1,6 @@
+import re
+from datetime import timedelta
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -130,11 +133,32 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
+# A page's key: visible ASCII, short enough to take the kind in front.
+SIGNAL_KEY = re.compile(r"[\x21-\x7e]{1,48}")
+# A double tap, or a form sent again while the first is still loading.
+DOUBLE_TAP = timedelta(minutes=2)
+
+
+def _signal_key(request: HttpRequest, kind: str) -> str:
+    """Returns the page's idempotency key for ``kind``, or none for a malformed
+    one: a broken key must never stand in the way of a signal, least of all
+    red. One page render has one key; the kind keeps red apart from yellow."""
+    key = request.POST.get("idempotency_key", "")
+    return f"page-{kind}-{key}" if SIGNAL_KEY.fullmatch(key) else ""
+
+
 @login_required
 @require_POST
 def signal(request: HttpRequest, dynamic_id: int, kind: str) -> HttpResponse:
     try:
-        services.send_signal(request.user, dynamic_id, kind, now=timezone.now())
+        services.send_signal(
+            request.user,
+            dynamic_id,
+            kind,
+            now=timezone.now(),
+            idempotency_key=_signal_key(request, kind),
+            key_window=DOUBLE_TAP,
+        )
     except Refused as refusal:
         return refusal_redirect(request, refusal, "dynamics:home", dynamic_id)
     words = words_for(request.user.discreet)
@@ -149,12 +173,21 @@ def signal(request: HttpRequest, dynamic_id: int, kind: str) -> HttpResponse:
 @require_POST
 def red_everywhere(request: HttpRequest) -> HttpResponse:
     """Red from a page outside any dynamic, or from the lock screen: stops them all."""
-    if services.send_red_everywhere(request.user, now=timezone.now()):
+    if services.send_red_everywhere(
+        request.user,
+        now=timezone.now(),
+        idempotency_key=_signal_key(request, "red"),
+        key_window=DOUBLE_TAP,
+    ):
         # Sent from the lock screen, the message must read as neutrally as it.
         neutral = request.user.discreet or bool(request.session.get(LOCKED))
         messages.warning(request, words_for(neutral)["red_sent"])
     target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts=None):
+    # Only a path of this site: anything else (another host, a word that is
+    # no URL) goes to the list of dynamics.
+    if not target.startswith("/") or not url_has_allowed_host_and_scheme(
+        target, allowed_hosts=None
+    ):
         target = reverse("dynamics:list")
     return redirect_see_other(target)
 

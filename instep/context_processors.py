@@ -1,3 +1,4 @@
+import secrets
 from functools import cached_property
 
 from django.http import HttpRequest
@@ -32,6 +33,12 @@ class _Nav:
     @cached_property
     def can_signal(self) -> bool:
         return any(not m.dynamic.is_ended for m in self.memberships)
+
+    @cached_property
+    def signal_key(self) -> str:
+        """Returns an idempotency key new with each rendered page: the signal
+        forms send it, so a double tap on red records one signal, not two."""
+        return secrets.token_urlsafe(16)
 
 
 def instep(request: HttpRequest) -> dict:

@@ -79,6 +79,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "instep.middleware.RequestSizeMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -256,6 +257,16 @@ LOGGING = {
     # Apprise logs every message it sends; only its problems matter here.
     "loggers": {"apprise": {"level": "WARNING"}},
 }
+
+# Request sizes (hardening): a proof photo is at most 10 MB
+# (duties.services.MAX_PHOTO_BYTES); a whole request at most that and its form,
+# anything bigger gets a 413 page before it is read (instep.middleware). Form
+# fields alone stay far below 1 MB: no text anyone types comes near it.
+INSTEP_MAX_REQUEST_BYTES = 11 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 512 * 1024
+# Uploads above this go to a temporary file instead of memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+CSRF_FAILURE_VIEW = "instep.views.csrf_failure"
 
 # How long an invitation link stays valid.
 INSTEP_INVITATION_DAYS = 7

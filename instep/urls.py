@@ -17,3 +17,6 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# Requests Django cannot read get Instep's page (or JSON for the API).
+handler400 = "instep.views.bad_request"

@@ -1,5 +1,6 @@
 """Deleting an account: private data goes, the partner keeps theirs, dynamics end."""
 
+from datetime import timedelta
 from http import HTTPStatus
 
 import pytest
@@ -9,7 +10,7 @@ from accounts import services
 from accounts.models import User
 from conftest import PASSWORD
 from dynamics import services as dynamic_services
-from dynamics.models import Aftercare, AuditEntry, Dynamic, Membership
+from dynamics.models import Aftercare, AuditEntry, Dynamic, Membership, Pause
 from instep.errors import Refused
 
 
@@ -61,3 +62,27 @@ def test_the_page_asks_for_password_and_confirmation(follower, client_for):
     assert response.status_code == HTTPStatus.SEE_OTHER
     assert not User.objects.filter(pk=follower.pk).exists()
     assert client.get(reverse("dynamics:list")).status_code == HTTPStatus.FOUND
+
+
+def test_leaving_with_a_clock_behind_an_open_pause_ends_it_without_error(
+    dynamic, leader, follower, now
+):
+    # The pause was opened by a process whose clock runs a little ahead.
+    dynamic_services.pause_dynamic(leader, dynamic.pk, reason="travel", now=now)
+    services.delete_account(
+        follower, password=PASSWORD, now=now - timedelta(seconds=30)
+    )
+    dynamic.refresh_from_db()
+    assert dynamic.state == Dynamic.State.ENDED
+    pause = Pause.objects.get(dynamic=dynamic)
+    assert pause.ended_at == pause.started_at == now
+
+
+def test_red_during_a_pause_with_a_clock_behind_turns_it_red(
+    dynamic, leader, follower, now
+):
+    dynamic_services.pause_dynamic(leader, dynamic.pk, reason="travel", now=now)
+    dynamic_services.send_signal(
+        follower, dynamic.pk, "red", now=now - timedelta(seconds=5)
+    )
+    assert Pause.objects.get(dynamic=dynamic, ended_at__isnull=True).reason == "red"

@@ -17,9 +17,10 @@ from duties.models import Duty, Occurrence, ScheduledPause
 from duties.tests.factories import ritual_spec, task_spec
 from dynamics import services as dynamics_services
 from dynamics.models import Pause
+from instep.tests import images
 
 H = timedelta(hours=1)
-PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
+PNG = images.png()  # re-encoded without metadata, a Pillow PNG stays the same
 
 
 @pytest.fixture

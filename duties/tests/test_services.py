@@ -13,11 +13,12 @@ from duties.models import Duty, Occurrence
 from duties.tests.factories import ritual_spec, sign_agreement, task_spec
 from dynamics.models import AuditEntry, Dynamic
 from instep.errors import NotAllowed, Refused
+from instep.tests import images
 from notify import reminders
 from talk import services as talk
 
 H = timedelta(hours=1)
-PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
+PNG = images.png()  # re-encoded without metadata, a Pillow PNG stays the same
 
 
 def _photo(content: bytes = PNG, name: str = "proof.png") -> SimpleUploadedFile:

@@ -1,9 +1,11 @@
 """Red, yellow and take-the-lead: what each does and who sees it."""
 
+import re
 from datetime import timedelta
 from http import HTTPStatus
 
 import pytest
+import time_machine
 from django.urls import reverse
 
 from dynamics import services
@@ -185,3 +187,89 @@ def test_alerts_partial_polls_without_the_page_frame(
     )
     assert b"asks you to take the lead" in response.content
     assert b"<html" not in response.content
+
+
+def _page_key(page: bytes) -> str:
+    """Returns the idempotency key the page's signal forms carry."""
+    match = re.search(rb'name="idempotency_key" value="([^"]+)"', page)
+    assert match, "the page's signal forms carry an idempotency key"
+    return match.group(1).decode()
+
+
+def test_double_tap_on_the_red_button_records_one_red_signal(
+    dynamic, follower, client_for
+):
+    client = client_for(follower)
+    home = reverse("dynamics:home", args=[dynamic.pk])
+    key = _page_key(client.get(home).content)
+    red = reverse("dynamics:signal", args=[dynamic.pk, "red"])
+    for _tap in range(2):
+        response = client.post(red, {"next": home, "idempotency_key": key})
+        assert response.status_code == HTTPStatus.SEE_OTHER
+    assert Signal.objects.filter(dynamic=dynamic, kind="red").count() == 1
+    assert Pause.objects.filter(dynamic=dynamic).count() == 1
+
+
+def test_each_page_render_carries_a_new_signal_key(dynamic, follower, client_for):
+    client = client_for(follower)
+    home = reverse("dynamics:home", args=[dynamic.pk])
+    assert _page_key(client.get(home).content) != _page_key(client.get(home).content)
+
+
+def test_yellow_then_red_from_the_same_page_both_go_out(dynamic, follower, client_for):
+    client = client_for(follower)
+    key = _page_key(client.get(reverse("dynamics:home", args=[dynamic.pk])).content)
+    for kind in ("yellow", "red"):
+        client.post(
+            reverse("dynamics:signal", args=[dynamic.pk, kind]),
+            {"idempotency_key": key},
+        )
+    assert set(Signal.objects.values_list("kind", flat=True)) == {"yellow", "red"}
+    dynamic.refresh_from_db()
+    assert dynamic.state == State.PAUSED
+
+
+def test_red_from_a_page_kept_open_past_the_double_tap_is_sent_again(
+    dynamic, leader, follower, client_for, now
+):
+    client = client_for(follower)
+    key = _page_key(client.get(reverse("dynamics:home", args=[dynamic.pk])).content)
+    red = reverse("dynamics:signal", args=[dynamic.pk, "red"])
+    with time_machine.travel(now, tick=False):
+        client.post(red, {"idempotency_key": key})
+    for person in (follower, leader):
+        services.give_aftercare(
+            person,
+            dynamic.pk,
+            feeling=4,
+            ready_to_resume=True,
+            now=now + timedelta(minutes=1),
+        )
+    # The same page, back from the browser's history an hour later.
+    with time_machine.travel(now + timedelta(hours=1), tick=False):
+        client.post(red, {"idempotency_key": key})
+    assert Signal.objects.filter(dynamic=dynamic, kind="red").count() == 2
+    dynamic.refresh_from_db()
+    assert dynamic.state == State.PAUSED
+
+
+def test_a_malformed_page_key_never_stops_red(dynamic, follower, client_for):
+    client_for(follower).post(
+        reverse("dynamics:signal", args=[dynamic.pk, "red"]),
+        {"idempotency_key": "\x00" + "k" * 200},
+    )
+    dynamic.refresh_from_db()
+    assert dynamic.state == State.PAUSED
+
+
+def test_double_tap_on_red_everywhere_records_one_red_per_dynamic(
+    dynamic_factory, follower, client_for
+):
+    first = dynamic_factory(partner=follower)
+    second = dynamic_factory(partner=follower)
+    client = client_for(follower)
+    key = _page_key(client.get(reverse("dynamics:list")).content)
+    for _tap in range(2):
+        client.post(reverse("dynamics:red_everywhere"), {"idempotency_key": key})
+    assert Signal.objects.filter(dynamic=first, kind="red").count() == 1
+    assert Signal.objects.filter(dynamic=second, kind="red").count() == 1
