@@ -163,7 +163,10 @@ def _pages(dynamic, draft) -> list[str]:
     ]
 
 
-_TOKEN = re.compile(rb'(csrfmiddlewaretoken" value="|X-CSRFToken": ")[^"]+')
+# Tokens made anew for each render: the CSRF token and the signal forms' key.
+_TOKEN = re.compile(
+    rb'(csrfmiddlewaretoken" value="|X-CSRFToken": "|idempotency_key" value=")[^"]+'
+)
 
 
 def _seen(client, urls) -> list[bytes]:
