@@ -1,0 +1,78 @@
+"""The insights page on a grown year of history, at phone and desktop size.
+
+Screenshots land in var/screenshots/9-insights-*.png.
+"""
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import Page, expect
+
+from conftest import PASSWORD
+from insights.tests.history import grow
+from tests.browser.helpers import (
+    DESKTOP,
+    SCREENSHOTS,
+    assert_no_horizontal_overflow,
+    shot,
+    sign_in,
+)
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _section_shots(page: Page, step: str) -> None:
+    """Saves each section of charts on its own, to look at them up close."""
+    sections = page.locator("section.insights-block")
+    for i in range(sections.count()):
+        sections.nth(i).screenshot(
+            path=str(SCREENSHOTS / f"{step}-{i + 1}.png"), animations="disabled"
+        )
+
+
+@pytest.fixture
+def grown(user_factory, dynamic_factory):
+    leader, follower = user_factory("Alex"), user_factory("Robin")
+    dynamic = dynamic_factory(leader, follower)
+    grow(dynamic, leader, follower, days=400, now=timezone.now())
+    return dynamic, leader, follower
+
+
+def test_follower_sees_every_chart_of_a_grown_year(live_server, page: Page, grown):
+    dynamic, _leader, follower = grown
+    sign_in(page, live_server.url, follower.email, PASSWORD)
+    page.goto(f"{live_server.url}/d/{dynamic.pk}/")
+    page.get_by_role("link", name="Insights").click()
+    expect(page.get_by_role("heading", name="How you two are doing")).to_be_visible()
+    for name in ("On time", "Streaks", "Mood", "Energy", "Stress", "Connection"):
+        expect(page.get_by_role("img", name=name, exact=True)).to_be_visible()
+    expect(page.get_by_role("img", name="Incidents", exact=True)).to_be_visible()
+    expect(page.get_by_role("img", name="Decisions", exact=True)).to_be_visible()
+    assert_no_horizontal_overflow(page)
+    shot(page, "9-insights-phone-3m")
+    _section_shots(page, "9-insights-phone-3m")
+    page.get_by_role("link", name="4 weeks").click()
+    expect(page.get_by_role("link", name="4 weeks")).to_have_attribute(
+        "aria-current", "page"
+    )
+    assert_no_horizontal_overflow(page)
+    shot(page, "9-insights-phone-4w")
+    _section_shots(page, "9-insights-phone-4w")
+    page.get_by_role("link", name="All").click()
+    assert_no_horizontal_overflow(page)
+    shot(page, "9-insights-phone-all")
+
+
+def test_leader_reads_a_year_of_charts_on_a_desktop(live_server, browser, grown):
+    dynamic, leader, _follower = grown
+    context = browser.new_context(viewport=DESKTOP | {"height": 900}, locale="en-GB")
+    page = context.new_page()
+    sign_in(page, live_server.url, leader.email, PASSWORD)
+    page.goto(f"{live_server.url}/d/{dynamic.pk}/insights/?range=1y")
+    expect(page.get_by_role("img", name="On time", exact=True)).to_be_visible()
+    assert_no_horizontal_overflow(page)
+    shot(page, "9-insights-desktop-1y")
+    _section_shots(page, "9-insights-desktop-1y")
+    page.emulate_media(color_scheme="dark")
+    shot(page, "9-insights-desktop-1y-dark")
+    _section_shots(page, "9-insights-desktop-1y-dark")
+    context.close()
