@@ -61,7 +61,7 @@ class Insights:
     signals_summary: str
     incidents: Chart
     resolutions: list[tuple[str, int, int]]
-    decisions: Chart | None
+    decisions: Chart
     pauses_summary: str
 
 
@@ -264,8 +264,7 @@ def decision_rows(
     dynamic_id: int, w: Window, zone: ZoneInfo
 ) -> list[series.DecisionRow]:
     """Returns settled matters counted per local month and outcome (one query)."""
-    start = series.local_midnight(w.start.replace(day=1), zone)
-    _start, end = _bounds(w, zone)
+    start, end = _bounds(w, zone)
     rows = (
         Matter.objects.filter(
             dynamic_id=dynamic_id,

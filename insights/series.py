@@ -766,9 +766,11 @@ def incident_chart(
         done = {k: v for k, v in resolved.items() if k}
         if slips:
             summary += f"; {sum(done.values())} of the slips resolved"
-            if done:
-                top_way = max(done, key=lambda k: (done[k], k))
-                summary += f", most often {RESOLUTIONS[top_way]} ({done[top_way]})"
+            ranked = sorted(done.items(), key=lambda kv: -kv[1])
+            # "Most often" only when one way stands out.
+            if ranked and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
+                way, k = ranked[0]
+                summary += f", most often {RESOLUTIONS[way]} ({k})"
         summary += "."
     else:
         summary = f"No incidents in {_range_words(w)}."
@@ -807,9 +809,10 @@ def resolution_rows(rows: Iterable[IncidentRow]) -> list[tuple[str, int, int]]:
         if r.source != "praise":
             totals[r.resolution] = totals.get(r.resolution, 0) + r.n
     whole = sum(totals.values())
+    named = [(RESOLUTIONS.get(k, k), v) for k, v in totals.items()]
     return [
-        (RESOLUTIONS.get(k, k), v, pct(v, whole) or 0)
-        for k, v in sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))
+        (label, v, pct(v, whole) or 0)
+        for label, v in sorted(named, key=lambda lv: (-lv[1], lv[0]))
     ]
 
 
