@@ -220,8 +220,8 @@ def email_of(role: str, number: int) -> str:
     return f"{role}-{number}@demo.example.org"
 
 
-def already_generated() -> bool:
-    return User.objects.filter(email=email_of(Role.LEADER, 1)).exists()
+def already_generated(first: int = 1) -> bool:
+    return User.objects.filter(email=email_of(Role.LEADER, first)).exists()
 
 
 @cache
@@ -1120,19 +1120,22 @@ def generate(
     days: int,
     seed: int = 1,
     now: datetime,
+    first: int = 1,
     chunk: int = 20,
     progress: Callable[[int, int], None] | None = None,
 ) -> Summary:
-    """Writes ``dynamics`` demo couples with ``days`` of history up to ``now``.
+    """Writes ``dynamics`` demo couples with ``days`` of history up to ``now``,
+    numbered from ``first`` (a second call with a higher ``first`` adds couples
+    with another history length beside the first ones).
 
-    Refuses (ValueError) when the database already holds demo couples: the
+    Refuses (ValueError) when the database already holds couple ``first``: the
     addresses are fixed, so a second run would collide.
     """
     if dynamics < 1 or days < 1:
         raise ValueError("Give at least one dynamic and one day.")
     if now.tzinfo is None:
         raise ValueError("now must be an aware datetime.")
-    if already_generated():
+    if already_generated(first):
         raise ValueError(
             "This database already holds the demo couples; use a fresh database."
         )
@@ -1140,10 +1143,11 @@ def generate(
     # demo accounts share their documented password anyway.
     password = make_password(PASSWORD)
     summary = Summary()
-    for first in range(1, dynamics + 1, chunk):
-        numbers = range(first, min(first + chunk, dynamics + 1))
+    last = first + dynamics - 1
+    for start in range(first, last + 1, chunk):
+        numbers = range(start, min(start + chunk, last + 1))
         with transaction.atomic():
             _chunk(numbers, seed=seed, days=days, now=now, password=password, s=summary)
         if progress is not None:
-            progress(numbers[-1], dynamics)
+            progress(numbers[-1] - first + 1, dynamics)
     return summary

@@ -26,6 +26,12 @@ class Command(BaseCommand):
         parser.add_argument("--days", type=int, default=90, help="days of history")
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument(
+            "--first",
+            type=int,
+            default=1,
+            help="number of the first couple (to add couples beside earlier ones)",
+        )
+        parser.add_argument(
             "--now",
             type=_moment,
             default=None,
@@ -49,6 +55,7 @@ class Command(BaseCommand):
                 days=options["days"],
                 seed=options["seed"],
                 now=now,
+                first=options["first"],
                 progress=progress,
             )
         except ValueError as error:
