@@ -250,10 +250,11 @@ def x_labels(bs: Sequence[date], grain: str) -> list[Tick]:
 
 def nice_top(value: float) -> int:
     """Returns a round axis maximum at or above ``value`` (at least 2)."""
-    for top in (2, 4, 5, 6, 8, 10, 15, 20, 25, 30, 40, 50, 60, 80, 100):
+    # Even numbers only: the middle grid line is labelled top // 2.
+    for top in (2, 4, 6, 8, 10, 20, 30, 40, 50, 60, 80, 100):
         if value <= top:
             return top
-    return int(-(-value // 50) * 50)
+    return int(-(-value // 100) * 100)
 
 
 def _count_ticks(top: int) -> list[Tick]:

@@ -1,4 +1,5 @@
-"""The insights page on a grown year of history, at phone and desktop size.
+"""The insights page on the demo world's year (manage.py generate_demo), at
+phone and desktop size.
 
 Screenshots land in var/screenshots/9-insights-*.png.
 """
@@ -7,8 +8,9 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from conftest import PASSWORD
-from insights.tests.history import grow
+from accounts.models import User
+from bench import demo
+from dynamics.models import Dynamic
 from tests.browser.helpers import (
     DESKTOP,
     SCREENSHOTS,
@@ -30,16 +32,17 @@ def _section_shots(page: Page, step: str) -> None:
 
 
 @pytest.fixture
-def grown(user_factory, dynamic_factory):
-    leader, follower = user_factory("Alex"), user_factory("Robin")
-    dynamic = dynamic_factory(leader, follower)
-    grow(dynamic, leader, follower, days=400, now=timezone.now())
-    return dynamic, leader, follower
+def grown():
+    """Demo couple 1 with 400 days of history, up to this hour."""
+    demo.generate(dynamics=1, days=400, seed=1, now=timezone.now())
+    leader = User.objects.get(email=demo.email_of("leader", 1))
+    follower = User.objects.get(email=demo.email_of("follower", 1))
+    return Dynamic.objects.get(members__user=leader), leader, follower
 
 
 def test_follower_sees_every_chart_of_a_grown_year(live_server, page: Page, grown):
     dynamic, _leader, follower = grown
-    sign_in(page, live_server.url, follower.email, PASSWORD)
+    sign_in(page, live_server.url, follower.email, demo.PASSWORD)
     page.goto(f"{live_server.url}/d/{dynamic.pk}/")
     page.get_by_role("link", name="Insights").click()
     expect(page.get_by_role("heading", name="How you two are doing")).to_be_visible()
@@ -66,7 +69,7 @@ def test_leader_reads_a_year_of_charts_on_a_desktop(live_server, browser, grown)
     dynamic, leader, _follower = grown
     context = browser.new_context(viewport=DESKTOP | {"height": 900}, locale="en-GB")
     page = context.new_page()
-    sign_in(page, live_server.url, leader.email, PASSWORD)
+    sign_in(page, live_server.url, leader.email, demo.PASSWORD)
     page.goto(f"{live_server.url}/d/{dynamic.pk}/insights/?range=1y")
     expect(page.get_by_role("img", name="On time", exact=True)).to_be_visible()
     assert_no_horizontal_overflow(page)
