@@ -447,6 +447,13 @@ def on_time_chart(
         if last is None:
             parts.append((None, f"nothing was due for {p.subject}"))
             continue
+        if w.key == "week":
+            # One week, day by day: the week's total says more than two days.
+            on = sum(t[0] for t in tallies[p.user_id])
+            word = " on time" if not parts else ""
+            parts.append(("In this week", f"{p.subject} {on} of {total}{word} "
+                          f"({pct(on, total)}%)"))  # fmt: skip
+            continue
         text = f"{p.subject} {rates[last]}%" + (" on time" if not parts else "")
         if before is not None:
             text += f"{_trend(rates[last], rates[before], close=2)} {rates[before]}%"
@@ -485,14 +492,20 @@ def _range_words(w: Window) -> str:
     )
 
 
+def _lower(words: str) -> str:
+    """Lower-cases "This week" or "Week of …" inside a sentence, not "Friday"."""
+    if words.startswith(("This", "Today", "Week", "In this")):
+        return words[0].lower() + words[1:]
+    return words
+
+
 def _sentence(parts: Sequence[tuple[str | None, str]]) -> str:
     """Joins "(when, text)" parts into one line: "This week: you 92% on time,
     up from 78%; pet 85%, about the same as 86%." A part about another
     period than the first says which."""
     when = next((p[0] for p in parts if p[0]), None)
     texts = [
-        text if w in (None, when) else f"{text} ({w[0].lower() + w[1:]})"
-        for w, text in parts
+        text if w in (None, when) else f"{text} ({_lower(w)})" for w, text in parts
     ]
     line = "; ".join(texts)
     line = f"{when}: {line}" if when else line[0].upper() + line[1:]

@@ -1,7 +1,7 @@
 """The insights page as the partners use it: every chart, privacy, ranges,
 empty states, and the same number of queries on three years of history."""
 
-from datetime import date
+from datetime import date, timedelta
 from http import HTTPStatus
 
 import pytest
@@ -112,3 +112,20 @@ def test_page_queries_do_not_grow_with_three_years_of_history(
 # header's memberships, unread count and partner alerts (seven); then the ten
 # aggregate queries of insights.queries.overview.
 QUERIES = 17
+
+
+def test_weekly_review_embeds_the_weeks_small_charts(history, leader, client_for):
+    """The review of the week of 16 Nov: Alex 2 of 3 on time, Robin 5 of 5,
+    a late and a praise, day by day."""
+    from talk import services as talk
+
+    with time_machine.travel(NOW, tick=False):
+        review = talk.start_review(leader, history.pk, now=NOW - timedelta(days=2))
+    url = reverse("talk:review_detail", args=[history.pk, review.pk])
+    with time_machine.travel(NOW, tick=False):
+        html = client_for(leader).get(url).content.decode()
+    assert "The week in charts" in html
+    assert "In this week: you 2 of 3 on time (67%); pet 5 of 5 (100%)." in html
+    assert "<td>67% (2 of 3)</td>" not in html  # per day, not per week
+    assert "1 slip and 1 moment of praise in this week" in html
+    assert html.count('role="img"') == 4  # on time, mood, connection, incidents
