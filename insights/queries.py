@@ -289,12 +289,14 @@ def _signal_words(discreet: bool) -> dict[str, str]:
     }
 
 
-def _signals_summary(rows: list[tuple[date, str, int]], names: dict[str, str]) -> str:
+def _signals_summary(
+    rows: list[tuple[date, str, int]], names: dict[str, str], span: str = "this range"
+) -> str:
     totals: dict[str, int] = {}
     for _day, kind, n in rows:
         totals[kind] = totals.get(kind, 0) + n
     if not totals:
-        return "No signals in this range."
+        return f"No signals in {span}."
     parts = [f"{n} × {names.get(k, k).lower()}" for k, n in sorted(totals.items())]
     return "Signals: " + ", ".join(parts) + " — marked ▲ under the time axis."
 
@@ -405,5 +407,5 @@ def week(
         incidents=series.incident_chart(
             w, incident_rows(dynamic_id, w, zone, series.DAY), bands, grain=series.DAY
         ),
-        signals_summary=_signals_summary(signals, names),
+        signals_summary=_signals_summary(signals, names, "this week"),
     )

@@ -11,6 +11,7 @@ from playwright.sync_api import Page, expect
 from accounts.models import User
 from bench import demo
 from dynamics.models import Dynamic
+from talk import services as talk
 from tests.browser.helpers import (
     DESKTOP,
     SCREENSHOTS,
@@ -63,6 +64,13 @@ def test_follower_sees_every_chart_of_a_grown_year(live_server, page: Page, grow
     page.get_by_role("link", name="All").click()
     assert_no_horizontal_overflow(page)
     shot(page, "9-insights-phone-all")
+    # The weekly review embeds this week's small charts.
+    review = talk.start_review(follower, dynamic.pk, now=timezone.now())
+    page.goto(f"{live_server.url}/d/{dynamic.pk}/reviews/{review.pk}/")
+    charts = page.get_by_role("region", name="The week in charts")
+    expect(charts.get_by_role("img", name="On time", exact=True)).to_be_visible()
+    assert_no_horizontal_overflow(page)
+    charts.screenshot(path=str(SCREENSHOTS / "9-insights-review-week.png"))
 
 
 def test_leader_reads_a_year_of_charts_on_a_desktop(live_server, browser, grown):
