@@ -8,7 +8,7 @@ PG_URL ?= postgres://instep:instep@127.0.0.1:5432/instep
 WORKERS ?= 2
 PYTEST := $(BIN)/python -m pytest -n $(WORKERS) --dist loadfile
 
-.PHONY: run test test-sqlite test-postgres lint format postgres clean
+.PHONY: run test test-sqlite test-postgres lint format postgres clean bench
 
 $(BIN)/.installed: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,12 @@ postgres:
 
 test-postgres: $(BIN)/.installed postgres
 	DATABASE_URL=$(PG_URL) $(PYTEST)
+
+# The load benchmark on PostgreSQL and SQLite; not part of `make test`. Writes
+# var/bench/report.md and the table in docs/performance.md. Smaller runs:
+# BENCH_DYNAMICS=50 BENCH_DAYS=60 BENCH_DURATION=5 make bench (docs/performance.md).
+bench: $(BIN)/.installed postgres var
+	PG_URL=$(PG_URL) $(BIN)/python -m bench.run
 
 clean:
 	rm -rf $(VENV) var/static

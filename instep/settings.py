@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "talk",
     "notify",
     "conduct",
+    "insights",
     "ninja",  # only for its local copy of the API docs' assets (no CDN)
     "api",
 ]

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("duties.urls")),
     path("", include("talk.urls")),
     path("", include("conduct.urls")),
+    path("", include("insights.urls")),
     path("me/", include("accounts.urls")),
     path("", include("notify.urls")),
     path("", include("api.urls")),

@@ -331,6 +331,8 @@ TABLE: dict[str, Case] = {
     "conduct:withdraw_item": member_page(
         "post", SEE_OTHER, SEE_OTHER, kwargs=dynamic_and(item_id=lambda w: 999_999)
     ),
+    # Insights: both partners see the same charts (each with their own privacy).
+    "insights:overview": member_page(),
     "api:tokens": own_page(),
     # A token id that is not the visitor's own is a 404 for them.
     "api:revoke_token": Case(

@@ -149,7 +149,8 @@ def test_review_pages_queries_do_not_grow_with_history(
             client.get(reverse("talk:review_list", args=[dynamic.pk])).status_code
             == HTTPStatus.OK
         )
-    with django_assert_max_num_queries(12):
+    # 9, and the week's small charts from insights (7 aggregate queries).
+    with django_assert_max_num_queries(16):
         assert (
             client.get(
                 reverse("talk:review_detail", args=[dynamic.pk, review.pk])

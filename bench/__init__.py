@@ -1,0 +1,1 @@
+"""The demo dataset generator and the load benchmark (``make bench``)."""
