@@ -886,9 +886,10 @@ def run_soak(
         workers[victim] = start_worker(db, f"soak-{victim}-{n}")
     load.join()
     write.join()
-    # Every due reminder must arrive: a killed worker's row comes back once its
-    # lease (2 minutes) has expired and the minute sweep hands it on.
-    deadline = time.time() + 300
+    # Every due reminder must arrive: a killed worker's row in flight comes back
+    # once its lease (2 minutes) has expired, the rest of its batch once it is
+    # 5 minutes overdue; the minute sweep hands them on.
+    deadline = time.time() + 480
     while time.time() < deadline:
         left = Outbox.objects.filter(
             notification__dedupe_key__startswith="bench:soak"
