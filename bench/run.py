@@ -591,7 +591,8 @@ class Receiver:
     """A local HTTP endpoint for Apprise's json:// channel; notes each arrival."""
 
     def __init__(self):
-        self.arrivals: list[tuple[float, str]] = []
+        # (arrival time, path, title): each channel posts to a path of its own.
+        self.arrivals: list[tuple[float, str, str]] = []
         self.lock = threading.Lock()
         receiver = self
 
@@ -602,7 +603,9 @@ class Receiver:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = json.loads(self.rfile.read(length) or b"{}")
                 with receiver.lock:
-                    receiver.arrivals.append((time.time(), body.get("message", "")))
+                    receiver.arrivals.append(
+                        (time.time(), self.path, str(body.get("title", "")))
+                    )
                 self.send_response(200)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
@@ -628,8 +631,10 @@ class Receiver:
         self.server.server_close()
 
 
-def add_channels(receiver: Receiver, people: int) -> list[int]:
-    """Gives the first ``people`` demo persons an Apprise channel to the receiver."""
+def add_channels(receiver: Receiver, people: int, tag: str) -> list[int]:
+    """Gives the first ``people`` demo persons an Apprise channel to the receiver,
+    each posting to a path of its own (so that a duplicate can be told apart
+    from the same reminder on two channels)."""
     from django.utils import timezone
 
     from accounts.models import User
@@ -644,7 +649,7 @@ def add_channels(receiver: Receiver, people: int) -> list[int]:
         channel = Channel(
             user=user, kind="apprise", label="bench", masked="json://…", created_at=now
         )
-        channel.secret = receiver.url
+        channel.secret = f"{receiver.url}/{tag}/{user.pk}"
         rows.append(channel)
     Channel.objects.bulk_create(rows)
     return [u.pk for u in users]
@@ -696,7 +701,7 @@ def run_reminders(cfg: Config, db: Database, receiver: Receiver) -> dict:
     """
     import psutil
 
-    user_ids = add_channels(receiver, min(2 * cfg.dynamics, 2000))
+    user_ids = add_channels(receiver, min(2 * cfg.dynamics, 2000), "minute")
     workers = [start_worker(db, f"bench-{n}") for n in (1, 2)]
     rss_max = 0.0
     try:
@@ -714,7 +719,7 @@ def run_reminders(cfg: Config, db: Database, receiver: Receiver) -> dict:
         for w in workers:
             stop(w)
     with receiver.lock:
-        arrivals = sorted(t for t, message in receiver.arrivals if "minute-" in message)
+        arrivals = sorted(t for t, _p, title in receiver.arrivals if "minute-" in title)
     result = {
         "reminders": cfg.reminders,
         "written_in_s": round(write_seconds, 1),
@@ -772,10 +777,13 @@ def _writers(cfg: Config, people: list[dict], acks: Acks, stop_at: float) -> Non
                 if n % 3 == 1 and todo[person["user_id"]]:
                     occ = todo[person["user_id"]].pop()
                     path = f"/d/{person['dynamic_id']}/occurrences/{occ}/done/"
-                    status, _h, body = request(
+                    status, headers, body = request(
                         cfg, "POST", path, person=person, body="quick=1"
                     )
-                    if status == 303:
+                    # Done goes on to Today; a refusal back to the occurrence.
+                    if status == 303 and headers.get("Location", "").endswith(
+                        "/today/"
+                    ):
                         with lock:
                             acks.completions.append(occ)
                     else:
@@ -846,7 +854,7 @@ def run_soak(
     from talk.models import CheckIn
 
     due_reminders = 300
-    user_ids = add_channels(receiver, 50)
+    user_ids = add_channels(receiver, 50, "soak")
     # Reminders due throughout the soak, so some are in flight at each kill.
     started = timezone.now()
     for k in range(6):
@@ -914,7 +922,9 @@ def run_soak(
         notification__dedupe_key__startswith="bench:soak"
     )
     with receiver.lock:
-        soak_titles = [m for _t, m in receiver.arrivals if "soak" in m]
+        soak_titles = [
+            (p, title) for _t, p, title in receiver.arrivals if "soak" in title
+        ]
     result = {
         "seconds": cfg.soak,
         "kills": kills,
