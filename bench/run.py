@@ -16,7 +16,7 @@ docs/performance.md.
 Everything is configurable by environment variables (defaults are the issue's
 scale): BENCH_DYNAMICS (1000), BENCH_DAYS (365), BENCH_SEED (1),
 BENCH_DATABASES ("postgres,sqlite"), BENCH_USERS ("1,10,50"), BENCH_DURATION
-(seconds per measurement, 10), BENCH_REMINDERS (10000), BENCH_SOAK (seconds,
+(seconds per measurement, 8), BENCH_REMINDERS (10000), BENCH_SOAK (seconds,
 60; 0 skips), BENCH_WEB_WORKERS (3), BENCH_PORT (8137), PG_URL (the server
 and role to use; the bench makes its own ``instep_bench`` databases).
 """
@@ -66,7 +66,7 @@ class Config:
     dynamics: int = field(default_factory=lambda: _env_int("BENCH_DYNAMICS", 1000))
     days: int = field(default_factory=lambda: _env_int("BENCH_DAYS", 365))
     seed: int = field(default_factory=lambda: _env_int("BENCH_SEED", 1))
-    duration: int = field(default_factory=lambda: _env_int("BENCH_DURATION", 10))
+    duration: int = field(default_factory=lambda: _env_int("BENCH_DURATION", 8))
     reminders: int = field(default_factory=lambda: _env_int("BENCH_REMINDERS", 10000))
     soak: int = field(default_factory=lambda: _env_int("BENCH_SOAK", 60))
     web_workers: int = field(default_factory=lambda: _env_int("BENCH_WEB_WORKERS", 3))
@@ -501,35 +501,38 @@ def locust(
         "BENCH_PATHS": "|".join(paths),
         "BENCH_AUTH": auth,
     }
-    subprocess.run(
-        [
-            str(BIN / "locust"),
-            "-f",
-            str(ROOT / "bench" / "locustfile.py"),
-            "--headless",
-            "--users",
-            str(users),
-            "--spawn-rate",
-            str(users),
-            "--run-time",
-            f"{seconds}s",
-            "--host",
-            f"http://127.0.0.1:{cfg.port}",
-            "--csv",
-            str(prefix),
-            "--only-summary",
-            "--loglevel",
-            "ERROR",
-            "--stop-timeout",
-            "5",
-        ],
-        cwd=ROOT,
-        env=env,
-        check=False,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    return _read_stats(Path(f"{prefix}_stats.csv"))
+    # The output is kept beside the CSV files: a step without figures says why.
+    with Path(f"{prefix}.log").open("w") as output:
+        subprocess.run(
+            [
+                str(BIN / "locust"),
+                "-f",
+                str(ROOT / "bench" / "locustfile.py"),
+                "--headless",
+                "--users",
+                str(users),
+                "--spawn-rate",
+                str(users),
+                "--run-time",
+                f"{seconds}s",
+                "--host",
+                f"http://127.0.0.1:{cfg.port}",
+                "--csv",
+                str(prefix),
+                "--only-summary",
+                "--loglevel",
+                "ERROR",
+                "--stop-timeout",
+                "5",
+            ],
+            cwd=ROOT,
+            env=env,
+            check=False,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    stats = Path(f"{prefix}_stats.csv")
+    return _read_stats(stats) if stats.exists() else {}
 
 
 def _number(text: str) -> float:
@@ -1094,6 +1097,10 @@ def render(report: dict) -> str:
             row = f"| {name} | {year} / {week} |"
             for u in users:
                 s = by_users.get(u, {})
+                if not s.get("requests"):
+                    # locust finished no request (see var/bench/runs/*/*.log).
+                    row += " – | no data | – |"
+                    continue
                 base = bare.get(u, {}).get("rps") or 0
                 ratio = f"{100 * s.get('rps', 0) / base:.0f} %" if base else "–"
                 fails = f" ({s['failures']} failed)" if s.get("failures") else ""
