@@ -16,7 +16,7 @@ docs/performance.md.
 Everything is configurable by environment variables (defaults are the issue's
 scale): BENCH_DYNAMICS (1000), BENCH_DAYS (365), BENCH_SEED (1),
 BENCH_DATABASES ("postgres,sqlite"), BENCH_USERS ("1,10,50"), BENCH_DURATION
-(seconds per measurement, 10), BENCH_REMINDERS (10000), BENCH_SOAK (seconds,
+(seconds per measurement, 8), BENCH_REMINDERS (10000), BENCH_SOAK (seconds,
 60; 0 skips), BENCH_WEB_WORKERS (3), BENCH_PORT (8137), PG_URL (the server
 and role to use; the bench makes its own ``instep_bench`` databases).
 """
@@ -66,7 +66,7 @@ class Config:
     dynamics: int = field(default_factory=lambda: _env_int("BENCH_DYNAMICS", 1000))
     days: int = field(default_factory=lambda: _env_int("BENCH_DAYS", 365))
     seed: int = field(default_factory=lambda: _env_int("BENCH_SEED", 1))
-    duration: int = field(default_factory=lambda: _env_int("BENCH_DURATION", 10))
+    duration: int = field(default_factory=lambda: _env_int("BENCH_DURATION", 8))
     reminders: int = field(default_factory=lambda: _env_int("BENCH_REMINDERS", 10000))
     soak: int = field(default_factory=lambda: _env_int("BENCH_SOAK", 60))
     web_workers: int = field(default_factory=lambda: _env_int("BENCH_WEB_WORKERS", 3))
@@ -501,35 +501,38 @@ def locust(
         "BENCH_PATHS": "|".join(paths),
         "BENCH_AUTH": auth,
     }
-    subprocess.run(
-        [
-            str(BIN / "locust"),
-            "-f",
-            str(ROOT / "bench" / "locustfile.py"),
-            "--headless",
-            "--users",
-            str(users),
-            "--spawn-rate",
-            str(users),
-            "--run-time",
-            f"{seconds}s",
-            "--host",
-            f"http://127.0.0.1:{cfg.port}",
-            "--csv",
-            str(prefix),
-            "--only-summary",
-            "--loglevel",
-            "ERROR",
-            "--stop-timeout",
-            "5",
-        ],
-        cwd=ROOT,
-        env=env,
-        check=False,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    return _read_stats(Path(f"{prefix}_stats.csv"))
+    # The output is kept beside the CSV files: a step without figures says why.
+    with Path(f"{prefix}.log").open("w") as output:
+        subprocess.run(
+            [
+                str(BIN / "locust"),
+                "-f",
+                str(ROOT / "bench" / "locustfile.py"),
+                "--headless",
+                "--users",
+                str(users),
+                "--spawn-rate",
+                str(users),
+                "--run-time",
+                f"{seconds}s",
+                "--host",
+                f"http://127.0.0.1:{cfg.port}",
+                "--csv",
+                str(prefix),
+                "--only-summary",
+                "--loglevel",
+                "ERROR",
+                "--stop-timeout",
+                "5",
+            ],
+            cwd=ROOT,
+            env=env,
+            check=False,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    stats = Path(f"{prefix}_stats.csv")
+    return _read_stats(stats) if stats.exists() else {}
 
 
 def _number(text: str) -> float:
@@ -591,7 +594,8 @@ class Receiver:
     """A local HTTP endpoint for Apprise's json:// channel; notes each arrival."""
 
     def __init__(self):
-        self.arrivals: list[tuple[float, str]] = []
+        # (arrival time, path, title): each channel posts to a path of its own.
+        self.arrivals: list[tuple[float, str, str]] = []
         self.lock = threading.Lock()
         receiver = self
 
@@ -602,7 +606,9 @@ class Receiver:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = json.loads(self.rfile.read(length) or b"{}")
                 with receiver.lock:
-                    receiver.arrivals.append((time.time(), body.get("message", "")))
+                    receiver.arrivals.append(
+                        (time.time(), self.path, str(body.get("title", "")))
+                    )
                 self.send_response(200)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
@@ -628,8 +634,10 @@ class Receiver:
         self.server.server_close()
 
 
-def add_channels(receiver: Receiver, people: int) -> list[int]:
-    """Gives the first ``people`` demo persons an Apprise channel to the receiver."""
+def add_channels(receiver: Receiver, people: int, tag: str) -> list[int]:
+    """Gives the first ``people`` demo persons an Apprise channel to the receiver,
+    each posting to a path of its own (so that a duplicate can be told apart
+    from the same reminder on two channels)."""
     from django.utils import timezone
 
     from accounts.models import User
@@ -644,7 +652,7 @@ def add_channels(receiver: Receiver, people: int) -> list[int]:
         channel = Channel(
             user=user, kind="apprise", label="bench", masked="json://…", created_at=now
         )
-        channel.secret = receiver.url
+        channel.secret = f"{receiver.url}/{tag}/{user.pk}"
         rows.append(channel)
     Channel.objects.bulk_create(rows)
     return [u.pk for u in users]
@@ -696,7 +704,7 @@ def run_reminders(cfg: Config, db: Database, receiver: Receiver) -> dict:
     """
     import psutil
 
-    user_ids = add_channels(receiver, min(2 * cfg.dynamics, 2000))
+    user_ids = add_channels(receiver, min(2 * cfg.dynamics, 2000), "minute")
     workers = [start_worker(db, f"bench-{n}") for n in (1, 2)]
     rss_max = 0.0
     try:
@@ -714,7 +722,7 @@ def run_reminders(cfg: Config, db: Database, receiver: Receiver) -> dict:
         for w in workers:
             stop(w)
     with receiver.lock:
-        arrivals = sorted(t for t, message in receiver.arrivals if "minute-" in message)
+        arrivals = sorted(t for t, _p, title in receiver.arrivals if "minute-" in title)
     result = {
         "reminders": cfg.reminders,
         "written_in_s": round(write_seconds, 1),
@@ -772,10 +780,13 @@ def _writers(cfg: Config, people: list[dict], acks: Acks, stop_at: float) -> Non
                 if n % 3 == 1 and todo[person["user_id"]]:
                     occ = todo[person["user_id"]].pop()
                     path = f"/d/{person['dynamic_id']}/occurrences/{occ}/done/"
-                    status, _h, body = request(
+                    status, headers, body = request(
                         cfg, "POST", path, person=person, body="quick=1"
                     )
-                    if status == 303:
+                    # Done goes on to Today; a refusal back to the occurrence.
+                    if status == 303 and headers.get("Location", "").endswith(
+                        "/today/"
+                    ):
                         with lock:
                             acks.completions.append(occ)
                     else:
@@ -846,7 +857,7 @@ def run_soak(
     from talk.models import CheckIn
 
     due_reminders = 300
-    user_ids = add_channels(receiver, 50)
+    user_ids = add_channels(receiver, 50, "soak")
     # Reminders due throughout the soak, so some are in flight at each kill.
     started = timezone.now()
     for k in range(6):
@@ -886,9 +897,10 @@ def run_soak(
         workers[victim] = start_worker(db, f"soak-{victim}-{n}")
     load.join()
     write.join()
-    # Every due reminder must arrive: a killed worker's row comes back once its
-    # lease (2 minutes) has expired and the minute sweep hands it on.
-    deadline = time.time() + 300
+    # Every due reminder must arrive: a killed worker's row in flight comes back
+    # once its lease (2 minutes) has expired, the rest of its batch once it is
+    # 5 minutes overdue; the minute sweep hands them on.
+    deadline = time.time() + 480
     while time.time() < deadline:
         left = Outbox.objects.filter(
             notification__dedupe_key__startswith="bench:soak"
@@ -913,7 +925,9 @@ def run_soak(
         notification__dedupe_key__startswith="bench:soak"
     )
     with receiver.lock:
-        soak_titles = [m for _t, m in receiver.arrivals if "soak" in m]
+        soak_titles = [
+            (p, title) for _t, p, title in receiver.arrivals if "soak" in title
+        ]
     result = {
         "seconds": cfg.soak,
         "kills": kills,
@@ -1083,6 +1097,10 @@ def render(report: dict) -> str:
             row = f"| {name} | {year} / {week} |"
             for u in users:
                 s = by_users.get(u, {})
+                if not s.get("requests"):
+                    # locust finished no request (see var/bench/runs/*/*.log).
+                    row += " – | no data | – |"
+                    continue
                 base = bare.get(u, {}).get("rps") or 0
                 ratio = f"{100 * s.get('rps', 0) / base:.0f} %" if base else "–"
                 fails = f" ({s['failures']} failed)" if s.get("failures") else ""

@@ -56,7 +56,10 @@ def create(request: HttpRequest) -> HttpResponse:
 @login_required
 def home(request: HttpRequest, dynamic_id: int) -> HttpResponse:
     me = require(request.user, dynamic_id, Act.VIEW)
-    request.session["dynamic_id"] = dynamic_id
+    if request.session.get("dynamic_id") != dynamic_id:
+        # Only a change is written: setting the same value would save the
+        # session (one more query) on every visit.
+        request.session["dynamic_id"] = dynamic_id
     return render(
         request,
         "dynamics/home.html",

@@ -1,9 +1,11 @@
 """Fault test: two real workers on PostgreSQL, one killed with SIGKILL mid-way.
 
-2,000 due reminders go to a local HTTP receiver through Apprise. Worker A is
-killed while the queue is half done and started again; once the dead worker's
-lease has passed, the sweep hands its row back. Every reminder arrives; a
-duplicate is possible only for the row A was sending when it died.
+2,000 due reminders go to a local HTTP receiver through Apprise, in batches of
+``events.BATCH`` per task. Worker A is killed while the queue is half done and
+started again; once the dead worker's lease has passed (its row in flight) and
+the rest of its batch is ``delivery.STALE`` past due, the sweep hands them on.
+Every reminder arrives; a duplicate is possible only for the row A was sending
+when it died.
 """
 
 import os
@@ -83,7 +85,8 @@ def test_sigkilled_worker_loses_nothing_and_duplicates_only_its_row_in_flight(
                 {"title": f"R{n}", "due_at": due},
                 dedupe_key=f"r{n}",
             )
-    assert DBTaskResult.objects.filter(status="READY").count() == REMINDERS
+    batches = -(-REMINDERS // events.BATCH)
+    assert DBTaskResult.objects.filter(status="READY").count() == batches
 
     workers = {"a": _worker("worker-a"), "b": _worker("worker-b")}
     try:
@@ -110,13 +113,21 @@ def test_sigkilled_worker_loses_nothing_and_duplicates_only_its_row_in_flight(
         )
         assert set(stuck) <= in_flight
         assert len(stuck) <= 1  # a worker sends one row at a time
+        # The rest of the dead worker's batch, not reached yet.
+        waiting = list(
+            Outbox.objects.filter(state="pending").values_list("pk", flat=True)
+        )
+        assert len(waiting) < events.BATCH
 
-        # Two minutes pass: the dead worker's lease expires, the sweep hands
-        # its row to the restarted worker.
+        # Time passes: the dead worker's lease expires and the rows it had not
+        # reached are overdue; the sweep hands them to the restarted worker.
         Outbox.objects.filter(pk__in=stuck).update(
             lease_until=timezone.now() - timedelta(seconds=1)
         )
-        assert delivery.sweep(now=timezone.now()) == len(stuck)
+        Outbox.objects.filter(pk__in=waiting).update(
+            due_at=timezone.now() - delivery.STALE - timedelta(seconds=1)
+        )
+        assert delivery.sweep(now=timezone.now()) == len(stuck) + len(waiting)
         _until(
             lambda: Outbox.objects.filter(state="sent").count() == REMINDERS,
             timeout=120,

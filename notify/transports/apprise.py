@@ -1,5 +1,7 @@
 """Any Apprise URL: ntfy, Gotify, Matrix, Signal, Telegram, Pushover, webhooks, …"""
 
+from collections import OrderedDict
+
 import apprise
 
 from notify import crypto
@@ -23,29 +25,52 @@ def check_url(url: str) -> str | None:
     return None
 
 
+# Parsed senders, by channel and its encrypted address: a worker delivering a
+# burst of reminders parses and decrypts each address once, not per message
+# (that was most of the time per delivery). A changed address has another
+# ciphertext, so it is never served from a stale entry.
+_SENDERS: OrderedDict[tuple[int, str], apprise.Apprise] = OrderedDict()
+_SENDERS_MAX = 512
+
+
+def _sender(channel) -> apprise.Apprise:
+    key = (channel.pk, channel.secret_token)
+    sender = _SENDERS.get(key)
+    if sender is not None:
+        _SENDERS.move_to_end(key)
+        return sender
+    try:
+        url = channel.secret
+    except crypto.Unreadable as e:
+        raise TransportError(str(e), permanent=True) from e
+    scheme = url.partition("://")[0].lower()
+    # service_timeout=0: the call runs in this thread. With a service or call
+    # timeout, Apprise hands every call to a thread pool and waits for it; each
+    # service's own socket timeouts (connect and read, 4 s each by default)
+    # bound the call here instead.
+    asset = apprise.AppriseAsset(async_mode=False, service_timeout=0)
+    sender = apprise.Apprise(asset=asset)
+    if scheme in LOCAL_SCHEMES or not sender.add(url):
+        raise TransportError(
+            "Apprise cannot use this URL (any more). Add it again.", permanent=True
+        )
+    _SENDERS[key] = sender
+    if len(_SENDERS) > _SENDERS_MAX:
+        _SENDERS.popitem(last=False)
+    return sender
+
+
 class AppriseTransport(Transport):
     kind = "apprise"
-    timeout = 15
 
     def send(self, message: Message) -> None:
-        try:
-            url = self.channel.secret
-        except crypto.Unreadable as e:
-            raise TransportError(str(e), permanent=True) from e
-        scheme = url.partition("://")[0].lower()
-        # One URL per channel: sending in this thread avoids Apprise's thread pool.
-        sender = apprise.Apprise(asset=apprise.AppriseAsset(async_mode=False))
-        if scheme in LOCAL_SCHEMES or not sender.add(url):
-            raise TransportError(
-                "Apprise cannot use this URL (any more). Add it again.", permanent=True
-            )
+        sender = _sender(self.channel)
         result = sender.notify(
             body=f"{message.body}\n{message.url}",
             title=message.title,
             notify_type=apprise.NotifyType.WARNING
             if message.urgent
             else apprise.NotifyType.INFO,
-            timeout=self.timeout,
         )
         if not bool(result):
             errors = [
