@@ -71,7 +71,10 @@ def error(
 
 @api.exception_handler(Refused)
 def refused(request: HttpRequest, exc: Refused) -> HttpResponse:
-    return error(request, exc.status, exc.code, exc.message, field=exc.field)
+    response = error(request, exc.status, exc.code, exc.message, field=exc.field)
+    if exc.status == 401:
+        response["WWW-Authenticate"] = 'Bearer realm="instep"'
+    return response
 
 
 @api.exception_handler(Http404)

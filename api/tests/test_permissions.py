@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from http import HTTPStatus
 
 import pytest
+from django.utils import timezone
 
 from api.api import api
 from dynamics import services
@@ -116,7 +117,11 @@ def world(dynamic_factory, leader, follower, now) -> World:
     dynamic = dynamic_factory(leader, follower)
     signal = services.send_signal(leader, dynamic.pk, "yellow", now=now)
     forming = dynamic_factory(leader, partner=None)
-    _invitation, token = services.create_invitation(leader, forming.pk, now=now)
+    # The API reads the real clock: an invitation made at the fixed test time
+    # would have expired by now.
+    _invitation, token = services.create_invitation(
+        leader, forming.pk, now=timezone.now()
+    )
     return World(dynamic_id=dynamic.pk, signal_id=signal.pk, token=token)
 
 
