@@ -92,7 +92,11 @@ def _version(version: AgreementVersion, roles: dict[int, str]) -> dict[str, Any]
 
 def export_agreements(user: User) -> dict[str, Any]:
     result = []
-    for me in Membership.objects.filter(user=user).select_related("dynamic", "user"):
+    for me in (
+        Membership.objects.filter(user=user)
+        .select_related("dynamic", "user")
+        .order_by("dynamic__created_at", "dynamic_id")
+    ):
         dynamic = me.dynamic
         roles = dict(dynamic.members.values_list("user_id", "role"))
         versions = dynamic.agreement_versions.select_related(

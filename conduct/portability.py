@@ -59,7 +59,11 @@ def _ref(obj) -> dict | None:
 
 def export_conduct(user: User) -> dict[str, Any]:
     result = []
-    for me in Membership.objects.filter(user=user).select_related("dynamic"):
+    for me in (
+        Membership.objects.filter(user=user)
+        .select_related("dynamic")
+        .order_by("dynamic__created_at", "dynamic_id")
+    ):
         dynamic = me.dynamic
         roles = dict(dynamic.members.values_list("user_id", "role"))
         items = list(MakeItRight.objects.filter(dynamic=dynamic).order_by("id"))

@@ -81,7 +81,11 @@ def occurrence_refs(dynamic_id: int) -> dict[int, str]:
 
 
 def _duties(user: User):
-    for me in Membership.objects.filter(user=user).select_related("dynamic"):
+    for me in (
+        Membership.objects.filter(user=user)
+        .select_related("dynamic")
+        .order_by("dynamic__created_at", "dynamic_id")
+    ):
         roles = dict(me.dynamic.members.values_list("user_id", "role"))
         duties = (
             Duty.objects.filter(dynamic=me.dynamic)

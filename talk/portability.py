@@ -66,7 +66,11 @@ def _snapshot(snapshot: dict, matter_key: dict, entry_key: dict) -> dict:
 
 def export_talk(user: User) -> dict[str, Any]:
     result = []
-    for me in Membership.objects.filter(user=user).select_related("dynamic"):
+    for me in (
+        Membership.objects.filter(user=user)
+        .select_related("dynamic")
+        .order_by("dynamic__created_at", "dynamic_id")
+    ):
         dynamic = me.dynamic
         roles = dict(dynamic.members.values_list("user_id", "role"))
         red_pauses = {p.pk: p.started_at for p in dynamic.pauses.all()}
