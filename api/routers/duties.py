@@ -11,7 +11,7 @@ from typing import Literal
 from django.http import HttpResponse
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import BaseModel, Field
 
 from accounts.models import User
 from api.routers.common import (
@@ -22,7 +22,7 @@ from api.routers.common import (
     person,
     responses,
 )
-from api.schemas import PauseOut, Text
+from api.schemas import PauseOut, Text, When
 from api.schemas.duties import (
     AnswerIn,
     DutyHistoryOut,
@@ -55,7 +55,8 @@ class PlanQuery(BaseModel):
 
 
 class CompleteIn(Schema):
-    done_at: AwareDatetime | None = Field(
+    # A form's empty field is "not given", as a browser sends it.
+    done_at: When | Literal[""] | None = Field(
         None, description="Done earlier? When (up to 24 hours back)."
     )
     note: Text(5000) = ""
@@ -258,6 +259,8 @@ def retire_duty(request, dynamic_id: int = DynamicId, duty_id: int = DutyId):
 @router.post(
     "/dynamics/{dynamic_id}/occurrences/{occurrence_id}/complete",
     response=responses({200: OccurrenceOut}),
+    # Every field is optional: an empty form is the one-tap tick.
+    openapi_extra={"requestBody": {"required": False}},
 )
 def complete_occurrence(
     request,
@@ -274,7 +277,7 @@ def complete_occurrence(
         user,
         dynamic_id,
         occurrence_id,
-        done_at=body.done_at,
+        done_at=body.done_at or None,
         note=body.note,
         photo=photo,
         now=at,

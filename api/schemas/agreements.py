@@ -6,7 +6,7 @@ from typing import Literal
 from ninja import Schema
 from pydantic import Field
 
-from api.schemas import Text
+from api.schemas import Day, Text
 
 Section = Literal["domains", "rules", "limits", "consequences"]
 VersionStatus = Literal["draft", "in_force", "superseded"]
@@ -102,7 +102,7 @@ class DraftIn(Schema):
 
 
 class DraftChangesIn(Schema):
-    review_on: date
+    review_on: Day
     absence_days: int = Field(ge=1, le=365)
     titles_and_protocols: Text(5000) = ""
 

@@ -4,9 +4,9 @@ from datetime import datetime
 from typing import Literal
 
 from ninja import Schema
-from pydantic import AwareDatetime, Field
+from pydantic import Field
 
-from api.schemas import MAX_ID, Page, Text
+from api.schemas import MAX_ID, Page, Text, When
 
 OptionalId = Field(None, ge=1, le=MAX_ID)
 
@@ -85,7 +85,7 @@ class ReportIn(Schema):
     title: Text(200) = ""
     note: Text(5000) = ""
     rule_id: int | None = OptionalId
-    occurred_at: AwareDatetime | None = None
+    occurred_at: When | None = None
 
 
 class ReflectionIn(Schema):
@@ -100,18 +100,18 @@ class TextIn(Schema):
 class ConsequenceIn(Schema):
     consequence_id: int | None = OptionalId
     task: Text(200) = ""
-    task_due_at: AwareDatetime | None = None
+    task_due_at: When | None = None
     soft_limit_checked: bool = False
 
 
 class DeferIn(Schema):
-    until: AwareDatetime
+    until: When
 
 
 class RewardIn(Schema):
     consequence_id: int | None = OptionalId
     task: Text(200) = ""
-    task_due_at: AwareDatetime | None = None
+    task_due_at: When | None = None
     word: Text(5000) = ""
 
 
@@ -122,7 +122,7 @@ class WordIn(Schema):
 class MakeItRightIn(Schema):
     item_id: int | None = OptionalId
     task: Text(200) = ""
-    task_due_at: AwareDatetime | None = None
+    task_due_at: When | None = None
 
 
 class MakeItRightProposalIn(Schema):

@@ -4,9 +4,9 @@ from datetime import date, datetime, time
 from typing import Literal
 
 from ninja import Schema
-from pydantic import AwareDatetime, Field
+from pydantic import Field
 
-from api.schemas import Text
+from api.schemas import Clock, Day, Text, When
 
 OccurrenceStatus = Literal[
     "upcoming", "open", "due_soon", "late", "done", "done_late", "missed", "excused"
@@ -24,12 +24,12 @@ class DutyIn(Schema):
     view_once: bool = False
     reviewed: bool = False
     rule: Text(200) = Field("", description="Rituals: an RFC 5545 rule, FREQ=DAILY.")
-    at: time | None = Field(None, description="Rituals: the local time of day.")
-    starts_on: date | None = Field(None, description="Rituals: the first day.")
+    at: Clock | None = Field(None, description="Rituals: the local time of day.")
+    starts_on: Day | None = Field(None, description="Rituals: the first day.")
     window_minutes: int = Field(60, ge=0, le=60 * 24 * 30)
     grace_minutes: int = Field(0, ge=0, le=60 * 24 * 30)
-    due_at: AwareDatetime | None = Field(None, description="Tasks: the deadline.")
-    opens_at: AwareDatetime | None = Field(None, description="Tasks: not before.")
+    due_at: When | None = Field(None, description="Tasks: the deadline.")
+    opens_at: When | None = Field(None, description="Tasks: not before.")
 
 
 class DutyOut(Schema):
@@ -151,9 +151,9 @@ class PlannedPauseIn(Schema):
     """Once (starts_at and ends_at), or repeating (rule, starts_on, at, length)."""
 
     reason: Literal["family", "travel", "break", "illness"]
-    starts_at: AwareDatetime | None = None
-    ends_at: AwareDatetime | None = None
+    starts_at: When | None = None
+    ends_at: When | None = None
     rule: Text(200) = Field("", description="e.g. FREQ=WEEKLY;BYDAY=SA,SU")
-    starts_on: date | None = None
-    at: time | None = None
+    starts_on: Day | None = None
+    at: Clock | None = None
     length_minutes: int | None = Field(None, ge=1, le=60 * 24 * 60)

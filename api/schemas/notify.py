@@ -1,12 +1,12 @@
 """Notify: the notification centre, channels (never their secret), quiet hours."""
 
-from datetime import datetime, time
+from datetime import datetime
 from typing import Literal
 
 from ninja import Schema
 from pydantic import Field
 
-from api.schemas import Text
+from api.schemas import Clock, Text
 
 
 class NotificationOut(Schema):
@@ -54,6 +54,6 @@ class TestSentOut(Schema):
 
 
 class PreferencesIO(Schema):
-    quiet_from: time | None = None
-    quiet_until: time | None = None
+    quiet_from: Clock | None = None
+    quiet_until: Clock | None = None
     lead_minutes: int = Field(ge=0, le=10080)

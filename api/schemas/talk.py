@@ -4,9 +4,9 @@ from datetime import date, datetime, time
 from typing import Literal
 
 from ninja import Schema
-from pydantic import AwareDatetime, Field
+from pydantic import Field
 
-from api.schemas import Page, Text
+from api.schemas import Clock, Page, Text, When
 
 Answer = Literal["mood", "energy", "stress", "connection", "needs", "wants", "note"]
 Scale = Field(ge=1, le=5)
@@ -88,7 +88,7 @@ class CheckInIn(Schema):
 
 
 class PromptIn(Schema):
-    prompt_at: time
+    prompt_at: Clock
     enabled: bool = True
 
 
@@ -132,14 +132,14 @@ class MatterIn(Schema):
     kind: Literal["request", "question", "decision"]
     title: Text(160, 1)
     body: Text(10000) = ""
-    decide_by: AwareDatetime | None = None
+    decide_by: When | None = None
 
 
 class LeaderRequestIn(Schema):
     title: Text(160, 1)
     body: Text(10000) = ""
     domain: Text(60) = ""
-    decide_by: AwareDatetime | None = None
+    decide_by: When | None = None
 
 
 class BodyIn(Schema):
