@@ -49,6 +49,10 @@ class QuickLockMiddleware:
     )
     # Background polls must not count as the person being active.
     PASSIVE_NAMES = ("dynamics:alerts", "notify:service_worker", "notify:manifest")
+    # The JSON API answers a locked session itself (401 ``session_locked``, see
+    # api.auth.Session): a script cannot follow a redirect to a PIN page, and a
+    # token, which is not the session, still works.
+    API_NAMESPACE = "api:v1:"
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
@@ -64,6 +68,9 @@ class QuickLockMiddleware:
             session[LOCKED] = True
         view_name = self._view_name(request)
         if session.get(LOCKED) and view_name not in self.EXEMPT_NAMES:
+            if (view_name or "").startswith(self.API_NAMESPACE):
+                request.quick_locked = True
+                return self.get_response(request)
             return self._to_lock_screen(request)
         response = self.get_response(request)
         if (

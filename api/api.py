@@ -12,7 +12,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
 
 from api.auth import BearerToken, Session
-from api.routers import accounts, dynamics
+from api.routers import accounts, agreements, conduct, duties, dynamics, notify, talk
 from instep.errors import Refused
 
 
@@ -50,6 +50,11 @@ api = InstepAPI(
 
 api.add_router("/", accounts.router)
 api.add_router("/", dynamics.router)
+api.add_router("/", agreements.router)
+api.add_router("/", duties.router)
+api.add_router("/", talk.router)
+api.add_router("/", conduct.router)
+api.add_router("/", notify.router)
 
 HTTP_CODES = {
     400: "bad_request",
@@ -71,7 +76,10 @@ def error(
 
 @api.exception_handler(Refused)
 def refused(request: HttpRequest, exc: Refused) -> HttpResponse:
-    return error(request, exc.status, exc.code, exc.message, field=exc.field)
+    response = error(request, exc.status, exc.code, exc.message, field=exc.field)
+    if exc.status == 401:
+        response["WWW-Authenticate"] = 'Bearer realm="instep"'
+    return response
 
 
 @api.exception_handler(Http404)

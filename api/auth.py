@@ -13,7 +13,7 @@ from ninja.utils import check_csrf
 
 from accounts.models import User
 from api import services
-from instep.errors import NotAllowed
+from instep.errors import NotAllowed, Refused
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
@@ -34,6 +34,18 @@ class CsrfFailed(NotAllowed):
         super().__init__(
             _("Send the CSRF token in the X-CSRFToken header with session requests."),
             code="csrf_failed",
+        )
+
+
+class SessionLocked(Refused):
+    """The session is behind the quick lock: unlock it on the lock screen."""
+
+    status = 401
+
+    def __init__(self) -> None:
+        super().__init__(
+            _("The app is locked. Unlock it with your PIN, then try again."),
+            code="session_locked",
         )
 
 
@@ -65,6 +77,8 @@ class Session(APIKeyCookie):
     def authenticate(self, request: HttpRequest, key: str | None) -> User | None:
         if not request.user.is_authenticated:
             return None
+        if getattr(request, "quick_locked", False):
+            raise SessionLocked()
         if check_csrf(request) is not None:
             raise CsrfFailed()
         return request.user

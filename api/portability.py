@@ -34,6 +34,7 @@ from accounts.models import User
 from instep.errors import Refused
 
 FORMAT = "instep-export"
+FILES = "files"  # the archive's files/<section>/… by section, after reading
 VERSION = 1
 
 
@@ -44,6 +45,7 @@ class ArchivePart:
     data: dict[str, Any]  # the section's JSON
     manifest: dict[str, Any]
     person: User | None = None  # set once the accounts section has run
+    files: dict[str, bytes] = field(default_factory=dict)  # files/<section>/…
 
 
 @dataclass
@@ -196,12 +198,41 @@ def read_archive(content: bytes) -> dict[str, Any]:
             manifest = json.loads(archive.read("manifest.json"))
             if manifest.get("format") != FORMAT or manifest.get("version") != VERSION:
                 raise Refused("This is not an Instep export this version can read.")
-            data = {"manifest": manifest}
+            data = {"manifest": manifest, FILES: {}}
             for name in manifest.get("sections", []):
                 data[name] = json.loads(archive.read(f"{name}.json"))
+            for entry in archive.namelist():
+                parts = entry.split("/", 2)
+                if len(parts) == 3 and parts[0] == "files" and parts[2]:
+                    data[FILES].setdefault(parts[1], {})[parts[2]] = archive.read(entry)
             return data
     except (zipfile.BadZipFile, KeyError, json.JSONDecodeError) as e:
         raise Refused(f"This file is not a readable Instep export ({e}).") from e
+
+
+def parse_at(value: str | None) -> datetime | None:
+    """Returns the exported timestamp as an aware datetime (None stays None)."""
+    return datetime.fromisoformat(value) if value else None
+
+
+def imported_dynamic(context: ImportContext, part: ArchivePart, key: int):
+    """Returns the dynamic the dynamics section recreated for export id ``key``
+    of this archive, and its members here by role ({} for a dynamic it did
+    not recreate)."""
+    return context.shared.get("dynamics", {}).get(
+        (part.manifest["source"], key), (None, {})
+    )
+
+
+def shared_once(context: ImportContext, name: str, part: ArchivePart, key: int):
+    """Returns True the first time a section asks for a dynamic's shared data:
+    both partners' archives carry it, and it is imported once."""
+    seen = context.shared.setdefault(f"{name}:seen", set())
+    mark = (part.manifest["source"], key)
+    if mark in seen:
+        return False
+    seen.add(mark)
+    return True
 
 
 @transaction.atomic
@@ -229,6 +260,7 @@ def import_archives(contents: list[bytes], *, now: datetime) -> ImportContext:
                     data=archive[section.name],
                     manifest=archive["manifest"],
                     person=part.person,
+                    files=archive[FILES].get(section.name, {}),
                 )
             )
         section.import_(context, parts)

@@ -5,6 +5,7 @@ from datetime import date, datetime, timedelta
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Max, Q
+from django.http import Http404
 
 from agreements.authority import consequence_menu, local_date
 from agreements.models import Consequence
@@ -408,3 +409,12 @@ def ledger(me: Membership, now: datetime) -> Ledger:
 def make_it_right_items(dynamic: Dynamic | int) -> list[MakeItRight]:
     """Returns the items not withdrawn: agreed ones and proposals, in one query."""
     return list(MakeItRight.objects.filter(dynamic=dynamic, withdrawn_at=None))
+
+
+def incident_of(me: Membership, incident_id: int) -> Incident:
+    """Returns one incident of the member's dynamic (one query); 404 for one
+    of another dynamic, which the member may not know exists."""
+    incident = Incident.objects.filter(dynamic_id=me.dynamic_id, pk=incident_id).first()
+    if incident is None:
+        raise Http404
+    return incident

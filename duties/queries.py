@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.db.models import Count, Q
+from django.http import Http404
 
 from duties import clock
 from duties.models import Duty, FeedToken, Occurrence, ScheduledPause
@@ -348,6 +349,19 @@ def has_feed(me: Membership) -> bool:
     return FeedToken.objects.filter(
         user_id=me.user_id, dynamic_id=me.dynamic_id
     ).exists()
+
+
+def duty_of(me: Membership, duty_id: int) -> Duty:
+    """Returns one duty of the member's dynamic with its assignee (one query);
+    404 for a duty of another dynamic, which the member may not know exists."""
+    duty = (
+        Duty.objects.filter(dynamic_id=me.dynamic_id, pk=duty_id)
+        .select_related("assignee")
+        .first()
+    )
+    if duty is None:
+        raise Http404
+    return duty
 
 
 # Weekly review --------------------------------------------------------------------

@@ -153,10 +153,15 @@ def import_dynamics(context: ImportContext, parts: list[ArchivePart]) -> None:
             groups[(part.manifest["source"], d["id"])].append((part.person, d))
     # In their original order, so that lists ordered by id read the same.
     for key in sorted(groups):
-        _import_dynamic(context, groups[key])
+        dynamic, users = _import_dynamic(context, groups[key])
+        # Later sections find the dynamic (and its members by role) by the
+        # export's key: see api.portability.imported_dynamic.
+        context.shared.setdefault("dynamics", {})[key] = (dynamic, users)
 
 
-def _import_dynamic(context: ImportContext, entries: list[tuple[User, dict]]) -> None:
+def _import_dynamic(
+    context: ImportContext, entries: list[tuple[User, dict]]
+) -> tuple[Dynamic, dict[str, User]]:
     first = entries[0][1]
     users = {d["my_role"]: person for person, d in entries}
     roles = {m["role"] for m in first["members"]}
@@ -258,6 +263,7 @@ def _import_dynamic(context: ImportContext, entries: list[tuple[User, dict]]) ->
         context.notes.append(
             f"“{dynamic}” was imported without the partner's archive and is ended."
         )
+    return dynamic, users
 
 
 register(

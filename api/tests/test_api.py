@@ -5,6 +5,8 @@ from http import HTTPStatus
 import pytest
 from django.middleware.csrf import get_token
 from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
 
 from api.models import ApiToken
 from api.services import hash_token
@@ -198,7 +200,11 @@ def test_invitee_declines_and_the_link_stops_working(
     from dynamics import services
 
     forming = dynamic_factory(leader, partner=None)
-    _invitation, token = services.create_invitation(leader, forming.pk, now=now)
+    # The API reads the real clock: an invitation made at the fixed test time
+    # would have expired by now.
+    _invitation, token = services.create_invitation(
+        leader, forming.pk, now=timezone.now()
+    )
     declined = post(api_client(stranger), "/invitations/decline", {"token": token})
     assert declined.status_code == HTTPStatus.NO_CONTENT
     again = post(api_client(stranger), "/invitations/accept", {"token": token})
@@ -314,3 +320,22 @@ def test_red_through_the_api_answers_in_a_fixed_number_of_queries(
             **{"Idempotency-Key": "tap"},
         )  # fmt: skip
     assert response.status_code == HTTPStatus.CREATED
+
+
+def test_locked_session_calling_the_api_gets_json_401_not_a_redirect(
+    client_for, dynamic, follower, api_client
+):
+    from accounts import services as account_services
+
+    account_services.set_pin(follower, pin="2468")
+    client = client_for(follower)
+    client.post(reverse("accounts:lock_now"))
+    response = client.get(f"{API}/dynamics/{dynamic.pk}")
+    assert response.status_code == HTTPStatus.UNAUTHORIZED
+    assert response["Content-Type"].startswith(JSON)
+    assert response.json()["code"] == "session_locked"
+    assert "Sir" not in response.content.decode()
+    # A token is not the session: the person's phone shortcut still works.
+    assert api_client(follower).get(f"{API}/me").status_code == HTTPStatus.OK
+    # The lock screen still works for the pages.
+    assert client.get("/").status_code == HTTPStatus.FOUND

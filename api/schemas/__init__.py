@@ -1,11 +1,17 @@
 """What goes in and out of the API. Field limits match the models, so that bad
 input is a 400 with a message, never a database error."""
 
-from datetime import datetime
-from typing import Annotated, Literal
+from datetime import date, datetime, time
+from typing import Annotated, Any, Literal
 
 from ninja import Schema
-from pydantic import AfterValidator, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BeforeValidator,
+    Field,
+    StringConstraints,
+)
 
 MAX_ID = 2**63 - 1  # the largest id the database can hold
 IdempotencyKey = Annotated[str, StringConstraints(pattern=r"^[\x21-\x7e]{1,64}$")]
@@ -16,6 +22,26 @@ def _no_nul(value: str) -> str:
     if "\x00" in value:
         raise ValueError("Null characters are not allowed.")
     return value
+
+
+def _iso_text(value: Any) -> Any:
+    # Pydantic would read a number as seconds since 1970; a client that sends
+    # one has a bug, and should hear so rather than get a date in 1970.
+    if not isinstance(value, str):
+        raise ValueError("Send dates and times as ISO 8601 text.")
+    return value
+
+
+def _no_zone(value: time) -> time:
+    if value.tzinfo is not None:
+        raise ValueError("Give the local time of day, without a time zone.")
+    return value
+
+
+# Inputs: ISO 8601 text only; a moment needs its offset, a time of day has none.
+When = Annotated[AwareDatetime, BeforeValidator(_iso_text)]
+Day = Annotated[date, BeforeValidator(_iso_text)]
+Clock = Annotated[time, BeforeValidator(_iso_text), AfterValidator(_no_zone)]
 
 
 def Text(max_length: int, min_length: int = 0):  # noqa: N802 - reads as a type

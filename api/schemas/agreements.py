@@ -1,0 +1,161 @@
+"""Agreements: versions, their contents, signatures, comparing."""
+
+from datetime import date, datetime
+from typing import Literal
+
+from ninja import Schema
+from pydantic import Field
+
+from api.schemas import Day, Text
+
+Section = Literal["domains", "rules", "limits", "consequences"]
+VersionStatus = Literal["draft", "in_force", "superseded"]
+
+
+class SignatureOut(Schema):
+    role: str
+    title: str
+    name: str
+    signed_at: datetime | None
+
+
+class VersionSummaryOut(Schema):
+    number: int
+    status: VersionStatus
+    created_at: datetime
+    review_on: date
+    in_force_from: datetime | None
+    superseded_at: datetime | None
+    signatures: list[SignatureOut]
+
+
+class AgreementOut(Schema):
+    in_force: int | None = Field(description="The number of the version in force.")
+    draft: int | None = Field(description="The number of the open draft.")
+    authority: bool = Field(description="Whether the leader's authority holds now.")
+    paused: bool
+    standing: str = Field(description="Why authority holds or lapses, in words.")
+    review_in_days: int | None
+    version_count: int
+
+
+class CommentOut(Schema):
+    section: str
+    item_id: int | None
+    author_role: str
+    text: str
+    created_at: datetime
+
+
+class DomainOut(Schema):
+    id: int
+    key: str
+    name: str
+    depth: str
+
+
+class RuleOut(Schema):
+    id: int
+    domain_id: int
+    text: str
+    suspended_when: str
+    tags: str
+
+
+class LimitOut(Schema):
+    id: int
+    owner_role: str
+    kind: str
+    text: str
+    tags: str
+
+
+class ConsequenceOut(Schema):
+    id: int
+    kind: str
+    name: str
+    description: str
+    size: str
+    tags: str
+
+
+class VersionOut(Schema):
+    number: int
+    status: VersionStatus
+    created_at: datetime
+    review_on: date
+    absence_days: int
+    titles_and_protocols: str
+    in_force_from: datetime | None
+    signatures: list[SignatureOut]
+    i_signed: bool
+    partner_signed: bool
+    domains: list[DomainOut]
+    rules: list[RuleOut]
+    limits: list[LimitOut] = Field(description="Both partners' limits.")
+    consequences: list[ConsequenceOut]
+    comments: list[CommentOut]
+
+
+class DraftIn(Schema):
+    start_from: Literal["current", "starter"] = "current"
+
+
+class DraftChangesIn(Schema):
+    review_on: Day
+    absence_days: int = Field(ge=1, le=365)
+    titles_and_protocols: Text(5000) = ""
+
+
+class ItemIn(Schema):
+    """The fields of one section; each section reads its own (see docs/api.md)."""
+
+    key: Text(60) | None = Field(None, description="domains: a starter area's key.")
+    name: Text(80) | None = Field(None, description="domains, consequences")
+    depth: Text(20) | None = Field(None, description="domains")
+    domain: int | None = Field(
+        None, ge=1, le=2**63 - 1, description="rules: the domain's id."
+    )
+    text: Text(2000) | None = Field(None, description="rules, limits")
+    suspended_when: Text(200) | None = Field(None, description="rules")
+    tags: Text(200) | None = Field(None, description="rules, limits, consequences")
+    kind: Text(20) | None = Field(None, description="limits, consequences")
+    description: Text(2000) | None = Field(None, description="consequences")
+    size: Text(10) | None = Field(None, description="consequences")
+
+
+class ItemOut(Schema):
+    id: int
+    section: Section
+
+
+class AgreementCommentIn(Schema):
+    text: Text(2000, 1)
+    section: Literal["general", "domains", "rules", "limits", "consequences"] = (
+        "general"
+    )
+    item_id: int | None = Field(None, ge=1, le=2**63 - 1)
+
+
+class LineOut(Schema):
+    label: str
+    before: str
+    after: str
+
+
+class DifferenceOut(Schema):
+    change: Literal["added", "removed", "changed", "same"]
+    title: str
+    lines: list[LineOut]
+
+
+class ComparisonSectionOut(Schema):
+    key: str
+    title: str
+    differences: list[DifferenceOut]
+
+
+class ComparisonOut(Schema):
+    older: int
+    newer: int
+    sections: list[ComparisonSectionOut]
