@@ -63,6 +63,11 @@ def _version(version: AgreementVersion, roles: dict[int, str]) -> dict[str, Any]
         "review_on": version.review_on.isoformat(),
         "absence_days": version.absence_days,
         "titles_and_protocols": version.titles_and_protocols,
+        "proof_retention_days": version.proof_retention_days,
+        "weekly_review_day": version.weekly_review_day,
+        "weekly_review_at": (
+            version.weekly_review_at.isoformat() if version.weekly_review_at else None
+        ),
         "leader_signed_at": version.leader_signed_at,
         "follower_signed_at": version.follower_signed_at,
         "in_force_from": version.in_force_from,
@@ -175,6 +180,9 @@ def _import_shared(dynamic, users: dict[str, User], d: dict[str, Any]) -> None:
             review_on=v["review_on"],
             absence_days=v["absence_days"],
             titles_and_protocols=v["titles_and_protocols"],
+            proof_retention_days=v["proof_retention_days"],
+            weekly_review_day=v["weekly_review_day"],
+            weekly_review_at=v["weekly_review_at"],
         )
         by_number[version.number] = version
         ids: dict[tuple[str, str], int] = {}

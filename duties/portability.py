@@ -38,6 +38,8 @@ DUTY_FIELDS = [
     "starts_on",
     "at",
     "pending_change",
+    "imposed",
+    "suspended_when",
 ]
 DUTY_TIMES = ["due_at", "opens_at", "created_at", "answered_at", "materialised_until"]
 OCCURRENCE_FIELDS = ["marked_late", "proof_note", "review", "review_note", "outcome"]
@@ -131,6 +133,8 @@ def export_duties(user: User) -> dict[str, Any]:
         plans = [
             {
                 "reason": p.reason,
+                "scope": p.scope,
+                "context": p.context,
                 "created_by": roles.get(p.created_by_id),
                 "rule": p.rule,
                 "starts_on": _plain(p.starts_on),
@@ -210,6 +214,8 @@ def import_duties(context: ImportContext, parts: list[ArchivePart]) -> None:
                 ScheduledPause.objects.create(
                     dynamic=dynamic,
                     reason=p["reason"],
+                    scope=p["scope"],
+                    context=p["context"],
                     created_by=users.get(p["created_by"]),
                     rule=p["rule"],
                     starts_on=p["starts_on"],

@@ -24,7 +24,6 @@ from api.routers.common import (
 )
 from api.schemas import PauseOut, Text, When
 from api.schemas.duties import (
-    AnswerIn,
     DutyHistoryOut,
     DutyIn,
     DutyOut,
@@ -83,6 +82,8 @@ def duty_out(duty: Duty, user: User) -> dict:
         "due_at": duty.due_at,
         "opens_at": duty.opens_at,
         "change_requested": duty.pending_change is not None,
+        "request_matter_id": duty.request_id,
+        "suspended_when": duty.suspended_when,
     }
 
 
@@ -233,20 +234,6 @@ def change_duty(
 
 
 @router.post(
-    "/dynamics/{dynamic_id}/duties/{duty_id}/answer", response=responses({200: DutyOut})
-)
-def answer_duty_request(
-    request, body: AnswerIn, dynamic_id: int = DynamicId, duty_id: int = DutyId
-):
-    """The follower accepts or declines a request or a requested change."""
-    user = person(request)
-    duty = services.answer_request(
-        user, dynamic_id, duty_id, accept=body.accept, now=now()
-    )
-    return duty_out(duty, user)
-
-
-@router.post(
     "/dynamics/{dynamic_id}/duties/{duty_id}/retire", response=responses({200: DutyOut})
 )
 def retire_duty(request, dynamic_id: int = DynamicId, duty_id: int = DutyId):
@@ -282,8 +269,8 @@ def complete_occurrence(
         photo=photo,
         now=at,
     )
-    pauses = services.pause_intervals(dynamic_id, occ.opens_at, at)
-    return row_out(queries._row(occ, pauses, at, user.pk))
+    stops = services.clock_pauses(dynamic_id, occ.opens_at, at)
+    return row_out(queries._row(occ, stops, at, user.pk))
 
 
 @router.get(
@@ -350,8 +337,8 @@ def review_occurrence(
         note=body.note,
         now=at,
     )
-    pauses = services.pause_intervals(dynamic_id, occ.opens_at, at)
-    return row_out(queries._row(occ, pauses, at, user.pk))
+    stops = services.clock_pauses(dynamic_id, occ.opens_at, at)
+    return row_out(queries._row(occ, stops, at, user.pk))
 
 
 @router.post(

@@ -41,9 +41,11 @@ from api.schemas.talk import (
     ReviewNoteIn,
     ReviewNoteOut,
     ReviewOut,
+    SearchOut,
 )
 from dynamics.access import Act, require
 from talk import queries, services
+from talk import search as talk_search
 from talk.models import ANSWER_FIELDS, CheckIn, JournalEntry, Matter
 
 router = Router(tags=["talk"])
@@ -54,9 +56,12 @@ ReviewId = id_param("The weekly review's id.")
 NoteId = id_param("The review note's id.")
 
 
+class PageQuery(BaseModel):
+    page: int = PageNumber
+
+
 class SearchQuery(BaseModel):
     q: str = Field("", max_length=200, description="Words to look for.")
-    page: int = PageNumber
 
 
 def mine_out(checkin: CheckIn) -> dict:
@@ -282,12 +287,12 @@ def withdraw_matter(request, dynamic_id: int = DynamicId, matter_id: int = Matte
 @router.get(
     "/dynamics/{dynamic_id}/decisions", response=responses({200: DecisionPageOut})
 )
-def list_decisions(request, query: Query[SearchQuery], dynamic_id: int = DynamicId):
-    """The decisions log, newest first, 20 a page; ``q`` searches every text."""
-    only_known_query(request, SearchQuery)
+def list_decisions(request, query: Query[PageQuery], dynamic_id: int = DynamicId):
+    """The decisions log, newest first, 20 a page (``search`` finds words)."""
+    only_known_query(request, PageQuery)
     user = person(request)
     me = require(user, dynamic_id, Act.VIEW)
-    page = queries.decisions_log(me.dynamic, query.q, query.page)
+    page = queries.decisions_log(me.dynamic, query.page)
     return {
         "count": page.paginator.count,
         "page": page.number,
@@ -296,16 +301,56 @@ def list_decisions(request, query: Query[SearchQuery], dynamic_id: int = Dynamic
     }
 
 
+@router.get("/dynamics/{dynamic_id}/search", response=responses({200: SearchOut}))
+def search(request, query: Query[SearchQuery], dynamic_id: int = DynamicId):
+    """Matters, decisions, journal entries I may read and review notes that
+    hold every word of ``q`` (ranked full-text search on PostgreSQL)."""
+    only_known_query(request, SearchQuery)
+    user = person(request)
+    me = require(user, dynamic_id, Act.VIEW)
+    found = talk_search.search(me, query.q)
+    return {
+        "query": found.query,
+        "full_text": found.full_text,
+        "open_matters": [_hit(m) for m in found.open_matters],
+        "decisions": [_hit(m) for m in found.decisions],
+        "entries": [entry_out(e, user) for e in found.entries],
+        "review_notes": [
+            {
+                "id": n.pk,
+                "review_id": hit.review_id,
+                "week_start": hit.week_start,
+                "kind": n.kind,
+                "body": n.body,
+            }
+            for hit in found.reviews
+            for n in hit.notes
+        ],
+    }
+
+
+def _hit(matter: Matter) -> dict:
+    return {
+        "id": matter.pk,
+        "kind": matter.kind,
+        "title": matter.title,
+        "state": matter.state,
+        "decision": matter.decision,
+        "reason": matter.reason,
+        "closed_at": matter.closed_at,
+    }
+
+
 # ---------------------------------------------------------------- journal
 
 
 @router.get("/dynamics/{dynamic_id}/journal", response=responses({200: JournalOut}))
-def read_journal(request, query: Query[SearchQuery], dynamic_id: int = DynamicId):
-    """My entries (20 a page) and my partner's shared ones; ``q`` searches."""
-    only_known_query(request, SearchQuery)
+def read_journal(request, query: Query[PageQuery], dynamic_id: int = DynamicId):
+    """My entries (20 a page) and my partner's shared ones (``search`` finds words)."""
+    only_known_query(request, PageQuery)
     user = person(request)
     me = require(user, dynamic_id, Act.VIEW)
-    journal = queries.journal_page(me, query.page, query.q)
+    journal = queries.journal_page(me, query.page)
     return {
         "count": journal.mine.paginator.count,
         "page": journal.mine.number,

@@ -6,7 +6,7 @@ from typing import Literal
 from ninja import Schema
 from pydantic import Field
 
-from api.schemas import Day, Text
+from api.schemas import Clock, Day, Text
 
 Section = Literal["domains", "rules", "limits", "consequences"]
 VersionStatus = Literal["draft", "in_force", "superseded"]
@@ -105,6 +105,13 @@ class DraftChangesIn(Schema):
     review_on: Day
     absence_days: int = Field(ge=1, le=365)
     titles_and_protocols: Text(5000) = ""
+    weekly_review_day: int | None = Field(
+        None, ge=0, le=6, description="0 Monday … 6 Sunday; empty: Sunday."
+    )
+    weekly_review_at: Clock | None = Field(None, description="Empty: 18:00.")
+    proof_retention_days: int | None = Field(
+        None, ge=1, le=365, description="Empty keeps the draft's (30 by default)."
+    )
 
 
 class ItemIn(Schema):

@@ -30,6 +30,10 @@ class DutyIn(Schema):
     grace_minutes: int = Field(0, ge=0, le=60 * 24 * 30)
     due_at: When | None = Field(None, description="Tasks: the deadline.")
     opens_at: When | None = Field(None, description="Tasks: not before.")
+    suspended_when: Text(200) = Field(
+        "",
+        description="A context of the agreement's rules that takes it off the clock.",
+    )
 
 
 class DutyOut(Schema):
@@ -54,6 +58,11 @@ class DutyOut(Schema):
     change_requested: bool = Field(
         description="A change waits for the follower's answer."
     )
+    request_matter_id: int | None = Field(
+        description="The talk matter in which the follower answers the request "
+        "(POST .../matters/{id}/answer)."
+    )
+    suspended_when: str
 
 
 class OccurrenceOut(Schema):
@@ -136,10 +145,6 @@ class DutyHistoryOut(Schema):
     counts: dict[str, int]
     on_time_rate: int | None
     streak: int
-
-
-class AnswerIn(Schema):
-    accept: bool
 
 
 class ReviewIn(Schema):

@@ -160,6 +160,24 @@ class DecisionPageOut(Page):
     items: list[MatterOut]
 
 
+class MatterHitOut(Schema):
+    id: int
+    kind: str
+    title: str
+    state: str
+    decision: str
+    reason: str
+    closed_at: datetime | None
+
+
+class ReviewNoteHitOut(Schema):
+    id: int
+    review_id: int
+    week_start: date
+    kind: Literal["went_well", "hard", "change"]
+    body: str
+
+
 class EntryOut(Schema):
     id: int
     mine: bool
@@ -231,3 +249,12 @@ class ReviewDetailOut(ReviewOut):
 class ReviewNoteIn(Schema):
     kind: Literal["went_well", "hard", "change"]
     body: Text(10000, 1)
+
+
+class SearchOut(Schema):
+    query: str
+    full_text: bool = Field(description="Ranked full-text search (PostgreSQL).")
+    open_matters: list[MatterHitOut]
+    decisions: list[MatterHitOut]
+    entries: list[EntryOut] = Field(description="Only entries I may read.")
+    review_notes: list[ReviewNoteHitOut]

@@ -24,6 +24,7 @@ from api.api import api
 from api.tests.test_permissions import (  # noqa: F401 - world is a fixture
     OPERATIONS,
     PREFIX,
+    TABLE,
     World,
     _url,
     world,
@@ -44,11 +45,11 @@ def _body_fields(operation_id: str) -> list[str]:
     return sorted(schema.get("properties", {}))
 
 
-def _path(path: str, w: World) -> str:
+def _path(path: str, w: World, operation: str) -> str:
     """Returns the path with the world's ids; an id the world does not know
     names nothing (the operation answers 404, which is fine)."""
     try:
-        return _url(path, w)
+        return _url(path, w, TABLE[operation])
     except (KeyError, IndexError):
         known = {"dynamic_id": w.dynamic_id, "signal_id": w.signal_id}
         names = [n for _, n, _, _ in string.Formatter().parse(path) if n]
@@ -114,7 +115,7 @@ def test_bad_input_to_operation_gets_a_4xx_and_changes_nothing(
 ):
     method, path = OPERATIONS[operation]
     fields = _body_fields(operation) or ["unexpected"]
-    url = _path(path, world)
+    url = _path(path, world, operation)
     if method != "get":
         _call_without_csrf_token(method, url, leader)
     sender = Sender(api_client(leader), method, url)
@@ -138,7 +139,7 @@ def test_bad_input_to_operation_gets_a_4xx_and_changes_nothing(
     if "{" in path:
         head, rest = path.split("{", 1)
         for bad_id in ("abc", "-1", "0", "99999999999999999999999", "1.5", "%00"):
-            bad_path = _path(head + bad_id + rest.split("}", 1)[1], world)
+            bad_path = _path(head + bad_id + rest.split("}", 1)[1], world, operation)
             sender.send(f"the id {bad_id!r}", "{}", path=bad_path)
     if method == "get":
         sender.send("garbage in the query", "", path=url + "?page=%00&page=-1&x=<b>")

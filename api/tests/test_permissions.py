@@ -164,7 +164,6 @@ TABLE: dict[str, Case] = {
             "due_at": _in(2),
         },
     ),
-    "answer_duty_request": member(BAD, FORBIDDEN, body=lambda w: {"accept": True}),
     "retire_duty": member(FORBIDDEN, OK),
     "complete_occurrence": member(OK, BAD, multipart=True),  # the partner's task
     "read_proof_photo": member(BAD),  # no photo was taken
@@ -199,6 +198,7 @@ TABLE: dict[str, Case] = {
     "withdraw_matter": member(FORBIDDEN, OK),  # who raised it may withdraw it
     "list_decisions": member(),
     "read_journal": member(),
+    "search": member(),
     "write_entry": member(CREATED, body=lambda w: {"body": "Today was good."}),
     # The owner's private entry: to the partner it does not exist.
     "read_entry": owners(),

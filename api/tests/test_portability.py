@@ -17,6 +17,7 @@ from api import portability
 from conftest import PASSWORD
 from dynamics import services
 from dynamics.models import Aftercare, AuditEntry, Dynamic, Invitation, Pause, Signal
+from instep.tests import images
 
 
 @pytest.fixture
@@ -53,7 +54,7 @@ def history(dynamic, leader, follower, dynamic_factory, now):
     return dynamic
 
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"proof photo bytes"
+PNG = images.png()  # re-encoded without metadata, a Pillow PNG stays the same
 
 
 @pytest.fixture
