@@ -666,7 +666,9 @@ def exploration_export(me: Membership) -> dict:
         }
         for group in my_exploration(me).groups
         for row in group.rows
-        for direction, answer in row.answers.items()
+        # Sorted: the answers come in the database's order, which PostgreSQL
+        # does not keep stable, and an export must read the same each time.
+        for direction, answer in sorted(row.answers.items())
     ]
     together = [
         {
