@@ -81,10 +81,14 @@ def test_api_docs_render_from_local_files_under_the_csp(live_server, page: Page)
         ),
     )
     page.goto(f"{live_server.url}/api/v1/docs")
-    expect(page.get_by_text("Instep API").first).to_be_visible()
+    # Swagger UI draws the whole schema (about a hundred operations) in the
+    # browser first: on a loaded machine that takes longer than 5 s.
+    expect(page.get_by_role("heading", name=re.compile("^Instep API"))).to_be_visible(
+        timeout=20_000
+    )
     expect(
         page.get_by_text("/api/v1/dynamics/{dynamic_id}/signals").first
-    ).to_be_visible()
+    ).to_be_visible(timeout=20_000)
     shot(page, "10-api-docs")
     assert outside == []
     assert violations == []
