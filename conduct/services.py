@@ -831,7 +831,19 @@ def complete_repair(
         incident.refresh_from_db()
         return incident
     # A repair task from before tasks were duties, with no duty behind it.
-    incident.task_done_at = incident.resolved_at = now
+    return _repaired(incident, actor, done_at=now, now=now, membership=membership)
+
+
+def _repaired(
+    incident: Incident,
+    actor: User,
+    *,
+    done_at: datetime,
+    now: datetime,
+    membership: Membership | None = None,
+) -> Incident:
+    """Resolves the incident as repaired and records it in the audit trail."""
+    incident.task_done_at, incident.resolved_at = done_at, now
     incident.state = State.RESOLVED
     incident.save(update_fields=["task_done_at", "resolved_at", "state"])
     audit.record(
@@ -855,17 +867,7 @@ def repair_task_done(
     incident = Incident.objects.select_for_update().filter(duty_id=duty_id).first()
     if incident is None or incident.state != State.REPAIR:
         return None
-    incident.task_done_at, incident.resolved_at = done_at or now, now
-    incident.state = State.RESOLVED
-    incident.save(update_fields=["task_done_at", "resolved_at", "state"])
-    audit.record(
-        incident.dynamic,
-        actor,
-        "repair_done",
-        _("Repair task done: incident %(n)s resolved") % {"n": incident.pk},
-        at=now,
-    )
-    return incident
+    return _repaired(incident, actor, done_at=done_at or now, now=now)
 
 
 # The couple's "make it right" items -------------------------------------------
