@@ -605,13 +605,10 @@ def exploration_matches(me: Membership) -> list[Match]:
     "together". Both-yes come first. The partner's other answers are never
     read from the database here (three queries).
     """
-    partner_id = (
-        me.dynamic.members.exclude(user_id=me.user_id)
-        .values_list("user_id", flat=True)
-        .first()
-    )
-    if partner_id is None:
+    partner = me.partner
+    if partner is None:
         return []
+    partner_id = partner.user_id
     mine = list(
         ExplorationAnswer.objects.filter(
             dynamic=me.dynamic, user_id=me.user_id, answer__in=SHARED_ANSWERS

@@ -661,9 +661,10 @@ def add_channels(receiver: Receiver, people: int, tag: str) -> list[int]:
 def queue_reminders(
     user_ids: list[int], count: int, *, tag: str, due: datetime | None = None
 ) -> None:
-    """Writes ``count`` due-soon reminders as the minute tick does: each
-    notification and its outbox row committed, delivery enqueued on commit.
-    Without ``due`` they are due now; with it, quiet hours' way (due later)."""
+    """Writes ``count`` due-soon reminders as the minute tick's scans do
+    (``notify_many``: notifications and outbox rows committed 500 at a time,
+    delivery enqueued on commit). Without ``due`` they are due now; with it,
+    quiet hours' way (due later)."""
     from django.db import transaction
     from django.utils import timezone
 
@@ -672,26 +673,31 @@ def queue_reminders(
     from notify.models import Outbox
 
     users = list(User.objects.filter(pk__in=user_ids))
-    for first in range(0, count, 500):
-        with transaction.atomic():
-            for n in range(first, min(first + 500, count)):
-                notification = events.notify(
-                    users[n % len(users)],
-                    "due_soon",
-                    {"title": f"{tag}-{n}", "due_at": timezone.now().isoformat()},
-                    dedupe_key=f"bench:{tag}:{n}",
-                )
-                if due is not None:
-                    # As quiet hours would have it: not before ``due``.
-                    Outbox.objects.filter(notification=notification).update(due_at=due)
-    if due is not None:
-        from notify.tasks import enqueue_delivery
-
-        rows = Outbox.objects.filter(
-            notification__dedupe_key__startswith=f"bench:{tag}:"
+    now = timezone.now()
+    tells = (
+        events.Tell(
+            users[n % len(users)],
+            "due_soon",
+            f"bench:{tag}:{n}",
+            {"title": f"{tag}-{n}", "due_at": now.isoformat()},
         )
-        for pk in rows.values_list("pk", flat=True):
-            enqueue_delivery(pk, due_at=due, urgent=False, now=timezone.now())
+        for n in range(count)
+    )
+    if due is None:
+        events.notify_many(tells, now=now)
+        return
+    with transaction.atomic():
+        events.notify_many(tells, now=now)
+        # As quiet hours would have it: not before ``due`` (the tasks enqueued
+        # on commit find nothing due yet).
+        Outbox.objects.filter(
+            notification__dedupe_key__startswith=f"bench:{tag}:"
+        ).update(due_at=due)
+    from notify.tasks import enqueue_delivery
+
+    rows = Outbox.objects.filter(notification__dedupe_key__startswith=f"bench:{tag}:")
+    for pk in rows.values_list("pk", flat=True):
+        enqueue_delivery(pk, due_at=due, urgent=False, now=timezone.now())
 
 
 def run_reminders(cfg: Config, db: Database, receiver: Receiver) -> dict:

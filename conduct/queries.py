@@ -150,10 +150,8 @@ def week_summary(dynamic_id: int, start: datetime, end: datetime) -> dict:
     }
 
 
-def _members(dynamic: Dynamic) -> dict[int, Membership]:
-    return {
-        m.user_id: m for m in dynamic.members.select_related("user").order_by("role")
-    }
+def _members(me: Membership) -> dict[int, Membership]:
+    return {m.user_id: m for m in me.couple}
 
 
 def _label(incidents, members: dict[int, Membership], me: Membership) -> None:
@@ -190,7 +188,7 @@ def incident_list(
         incidents.filter(state=Incident.State.RESOLVED).order_by("-resolved_at", "-id"),
         RESOLVED_PAGE_SIZE,
     ).get_page(page)
-    members = _members(dynamic)
+    members = _members(me)
     _label([*open_, *resolved.object_list], members, me)
     return IncidentList(
         open=open_,
@@ -229,7 +227,7 @@ def incident_detail(
 ) -> IncidentDetail:
     """Returns what the incident page shows, in at most eight queries."""
     dynamic = me.dynamic
-    _label([incident], _members(dynamic), me)
+    _label([incident], _members(me), me)
     apologies = list(incident.apologies.all())
     is_subject = incident.subject_id == me.user_id
     open_ = incident.state == Incident.State.OPEN
@@ -332,7 +330,7 @@ def ledger(me: Membership, now: datetime) -> Ledger:
     or missed duty) until the duties app counts every occurrence due.
     """
     dynamic = me.dynamic
-    members = _members(dynamic)
+    members = _members(me)
     incidents = Incident.objects.filter(dynamic=dynamic)
     open_ = list(
         incidents.exclude(state=Incident.State.RESOLVED).order_by("-occurred_at", "-id")

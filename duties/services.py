@@ -440,11 +440,13 @@ def clock_pauses(
     *,
     now: datetime | None = None,
     lapses: bool = True,
+    couple: list[Membership] | None = None,
 ) -> clock.PauseSet:
     """Returns every stop of the dynamic overlapping [start, end): pauses that
     happened and planned ones (2 queries), and, with ``lapses``, the stretches
     up to ``now`` (default ``end``) in which the leader's authority had lapsed
-    (2 more: the signed versions, the leader's presence)."""
+    (2 more: the signed versions, the leader's presence, or 1 when the
+    ``couple`` is given, as the permission gate has it)."""
     happened = Pause.objects.filter(dynamic_id=dynamic_id, started_at__lt=end).filter(
         Q(ended_at__isnull=True) | Q(ended_at__gt=start)
     )
@@ -471,7 +473,7 @@ def clock_pauses(
     if lapses:
         live = [
             stop
-            for stop in _lapse_stops(dynamic_id, now=now or end)
+            for stop in _lapse_stops(dynamic_id, now=now or end, couple=couple)
             if stop.interval.overlap(start, end) or stop.interval.covers(start)
         ]
     return clock.PauseSet(
@@ -481,8 +483,11 @@ def clock_pauses(
     )
 
 
-def _lapse_stops(dynamic_id: int, *, now: datetime) -> list[clock.Stop]:
-    """Returns the authority lapses up to ``now`` from the facts, in two queries."""
+def _lapse_stops(
+    dynamic_id: int, *, now: datetime, couple: list[Membership] | None = None
+) -> list[clock.Stop]:
+    """Returns the authority lapses up to ``now`` from the facts, in two queries
+    (one with the ``couple``, their people and presence loaded)."""
     versions = list(
         AgreementVersion.objects.filter(dynamic_id=dynamic_id, in_force_from__lte=now)
         .order_by("in_force_from")
@@ -491,12 +496,13 @@ def _lapse_stops(dynamic_id: int, *, now: datetime) -> list[clock.Stop]:
     if not versions:
         # Without a signed agreement nothing was ever imposed.
         return []
-    people = {
-        m.role: m
-        for m in Membership.objects.filter(dynamic_id=dynamic_id).select_related(
-            "user", "user__presence"
+    if couple is None:
+        couple = list(
+            Membership.objects.filter(dynamic_id=dynamic_id).select_related(
+                "user", "user__presence"
+            )
         )
-    }
+    people = {m.role: m for m in couple}
     leader, follower = people.get(Role.LEADER), people.get(Role.FOLLOWER)
     last_seen = None
     if leader is not None:

@@ -50,7 +50,7 @@ def today(request: HttpRequest, dynamic_id: int) -> HttpResponse:
 @login_required
 def plan(request: HttpRequest, dynamic_id: int) -> HttpResponse:
     me = require(request.user, dynamic_id, Act.VIEW)
-    members = {m.role: m for m in me.dynamic.members.select_related("user")}
+    members = {m.role: m for m in me.couple}
     who_role = request.GET.get("who")
     who = members.get(who_role) if who_role in Role.values else None
     who = who or members[me.role]

@@ -132,12 +132,20 @@ def membership_or_404(user: User | AnonymousUser, dynamic_id: int) -> Membership
     """Returns the person's membership, or raises 404 for everyone else."""
     if not user.is_authenticated:
         raise Http404
-    try:
-        return Membership.objects.select_related("dynamic").get(
-            user=user, dynamic_id=dynamic_id
-        )
-    except Membership.DoesNotExist:
-        raise Http404 from None
+    # One query for the person's membership and the partner's: every page of a
+    # dynamic shows or counts both (``Membership.couple``).
+    couple = list(
+        Membership.objects.filter(dynamic_id=dynamic_id, dynamic__members__user=user)
+        .select_related("dynamic", "user", "user__presence")
+        .order_by("role")
+    )
+    me = next((m for m in couple if m.user_id == user.pk), None)
+    if me is None:
+        raise Http404
+    for m in couple:
+        m.dynamic = me.dynamic
+    me.couple = couple
+    return me
 
 
 def allows(membership: Membership, act: Act) -> bool:

@@ -1,3 +1,5 @@
+from functools import cached_property
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -83,6 +85,22 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.role}) in {self.dynamic_id}"
+
+    @cached_property
+    def couple(self) -> list["Membership"]:
+        """Returns the dynamic's members, this one included, follower first, with
+        their people and presence. The permission gate fills it in with the
+        membership itself, so pages ask for the partner without a query."""
+        return list(
+            self.dynamic.members.select_related("user", "user__presence").order_by(
+                "role"
+            )
+        )
+
+    @property
+    def partner(self) -> "Membership | None":
+        """Returns the other member, if anyone has joined yet."""
+        return next((m for m in self.couple if m.user_id != self.user_id), None)
 
     @property
     def is_leader(self) -> bool:

@@ -43,9 +43,10 @@ class DynamicHome:
 
 
 def dynamic_home(me: Membership) -> DynamicHome:
-    """Returns what the dynamic's home page shows, in five queries."""
+    """Returns what the dynamic's home page shows, in four queries (five while
+    forming); the partner comes with the permission gate."""
     dynamic = me.dynamic
-    members = list(dynamic.members.select_related("user"))
+    members = me.couple
     partner = next((m for m in members if m.user_id != me.user_id), None)
     pause = (
         dynamic.pauses.filter(ended_at__isnull=True)
@@ -92,15 +93,21 @@ def memberships_of(user: User) -> list[Membership]:
     return sorted(memberships, key=lambda m: order[m.dynamic.state])
 
 
-def partner_alerts(user: User) -> list[Signal]:
-    """Returns the partner's unacknowledged signals, newest first."""
-    return list(
-        Signal.objects.filter(dynamic__members__user=user, acknowledged_at__isnull=True)
+def partner_alerts(user: User, memberships: list[Membership]) -> list[Signal]:
+    """Returns the partner's unacknowledged signals in the person's dynamics
+    that have not ended (``memberships_of``), newest first, in one query."""
+    live = {m.dynamic_id: m.dynamic for m in memberships if not m.dynamic.is_ended}
+    if not live:
+        return []
+    signals = list(
+        Signal.objects.filter(dynamic_id__in=live, acknowledged_at__isnull=True)
         .exclude(sent_by=user)
-        .exclude(dynamic__state=Dynamic.State.ENDED)
-        .select_related("dynamic", "sent_by")
+        .select_related("sent_by")
         .order_by("-sent_at")[:10]
     )
+    for signal in signals:
+        signal.dynamic = live[signal.dynamic_id]
+    return signals
 
 
 @dataclass(frozen=True)

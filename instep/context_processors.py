@@ -22,7 +22,7 @@ class _Nav:
     def alerts(self) -> list:
         from dynamics.queries import partner_alerts
 
-        return partner_alerts(self.user) if self.user.is_authenticated else []
+        return partner_alerts(self.user, self.memberships)
 
     @cached_property
     def unread(self) -> int:

@@ -6,6 +6,8 @@ refused by the dedupe key, so an event may be raised again safely (a retried
 task, a periodic scan that sees the same due occurrence twice).
 """
 
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -27,7 +29,10 @@ def due_time(person: User, *, urgent: bool, now: datetime) -> datetime:
     """Returns when a message to the person may go out: now, or after quiet hours."""
     if urgent:
         return now
-    prefs = preferences_of(person)
+    return _after_quiet_hours(person, preferences_of(person), now)
+
+
+def _after_quiet_hours(person: User, prefs: Preferences, now: datetime) -> datetime:
     try:
         ZoneInfo(person.time_zone)
         zone = person.time_zone
@@ -82,6 +87,105 @@ def notify(
     )
     enqueue_on_commit([row.pk for row in rows], due_at=due_at, urgent=urgent, now=now)
     return notification
+
+
+@dataclass(frozen=True)
+class Tell:
+    """One message for ``notify_many``: ``notify``'s arguments, not urgent."""
+
+    person: User
+    kind: str
+    dedupe_key: str
+    context: dict = field(default_factory=dict)
+
+
+# Tells written per transaction by ``notify_many``.
+CHUNK = 500
+
+
+def notify_many(tells: Iterable[Tell], *, now: datetime) -> int:
+    """Tells each person about each thing, as ``notify`` does, but a chunk of
+    them at a time in five queries (plus the delivery tasks) instead of about
+    six each: the minute tick's scans can fall due by the thousand together.
+    Returns how many were new; a key already used is skipped, as in ``notify``.
+
+    If another process writes one of the keys in between (two overlapping
+    ticks), the chunk is rolled back and written one by one with ``notify``.
+    """
+    tells = list(tells)
+    for tell in tells:
+        if tell.kind not in messages.KINDS:
+            raise ValueError(f"Unknown notification kind: {tell.kind}")
+    made = 0
+    for first in range(0, len(tells), CHUNK):
+        chunk = tells[first : first + CHUNK]
+        try:
+            with transaction.atomic():
+                made += _write_many(chunk, now)
+        except IntegrityError:
+            for tell in chunk:
+                with transaction.atomic():
+                    notification = notify(
+                        tell.person,
+                        tell.kind,
+                        tell.context,
+                        dedupe_key=tell.dedupe_key,
+                        now=now,
+                    )
+                made += notification is not None
+    return made
+
+
+def _write_many(chunk: list[Tell], now: datetime) -> int:
+    wanted: dict[tuple[int, str], Tell] = {}
+    for tell in chunk:
+        wanted.setdefault((tell.person.pk, tell.dedupe_key), tell)
+    people = {pk for pk, _key in wanted}
+    taken = set(
+        Notification.objects.filter(
+            user_id__in=people, dedupe_key__in={key for _pk, key in wanted}
+        ).values_list("user_id", "dedupe_key")
+    )
+    fresh = [tell for pair, tell in wanted.items() if pair not in taken]
+    if not fresh:
+        return 0
+    notifications = Notification.objects.bulk_create(
+        Notification(
+            user=tell.person,
+            kind=tell.kind,
+            context=tell.context,
+            dedupe_key=tell.dedupe_key,
+            created_at=now,
+        )
+        for tell in fresh
+    )
+    prefs = {p.user_id: p for p in Preferences.objects.filter(user_id__in=people)}
+    channels: dict[int, list[Channel]] = {}
+    for channel in Channel.objects.filter(user_id__in=people):
+        channels.setdefault(channel.user_id, []).append(channel)
+    due: dict[int, datetime] = {}
+    outbox = []
+    for tell, notification in zip(fresh, notifications, strict=True):
+        person = tell.person
+        if person.pk not in due:
+            mine = prefs.get(person.pk) or Preferences(user=person)
+            due[person.pk] = _after_quiet_hours(person, mine, now)
+        outbox += [
+            Outbox(
+                notification=notification,
+                channel=channel,
+                key=f"{person.pk}:{tell.dedupe_key}:{channel.pk}",
+                due_at=due[person.pk],
+                created_at=now,
+            )
+            for channel in channels.get(person.pk, [])
+        ]
+    by_due: dict[datetime, list[int]] = {}
+    for row in Outbox.objects.bulk_create(outbox):
+        by_due.setdefault(row.due_at, []).append(row.pk)
+    for due_at, ids in by_due.items():
+        enqueue_on_commit(ids, due_at=due_at, urgent=False, now=now)
+    return len(fresh)
 
 
 # Deliveries written in one transaction go to the workers in tasks of this many

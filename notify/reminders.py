@@ -10,7 +10,6 @@ so a worker outage is made up for without replaying old history.
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db import transaction
 from django.db.models import DateTimeField, ExpressionWrapper, F
 
 from accounts.models import User
@@ -18,7 +17,7 @@ from agreements import queries as agreement_queries
 from duties import services as duty_services
 from duties.models import Duty, Occurrence
 from dynamics.models import Dynamic, Membership, Role
-from notify.events import notify
+from notify.events import Tell, notify_many
 from notify.models import Preferences
 from notify.periodic import every_hour, every_minute
 from talk import queries as talk_queries
@@ -87,13 +86,13 @@ def remind_duties(now: datetime) -> int:
     a returned occurrence marked again is a new review), so each is told once.
     Five queries whatever the number of occurrences.
     """
-    sent = 0
+    tells: list[Tell] = []
     live = _live_occurrences().filter(outcome=Occurrence.Outcome.OPEN)
     # Opening: the window opened since the last scans and the time is not up.
     for occ in live.filter(
         opens_at__gt=now - CATCH_UP, opens_at__lte=now, due_at__gt=now
     ).filter(opens_at__lt=F("due_at")):
-        sent += _send(occ.assignee, "opening", occ, "opening", now)
+        tells.append(_reminder(occ.assignee, "opening", occ, "opening"))
     # Due soon: within the person's own lead time (Preferences.lead_minutes).
     leads = dict(Preferences.objects.values_list("user_id", "lead_minutes"))
     longest = max([DEFAULT_LEAD, *leads.values()])
@@ -102,7 +101,7 @@ def remind_duties(now: datetime) -> int:
     ):
         lead = timedelta(minutes=leads.get(occ.assignee_id, DEFAULT_LEAD))
         if lead and occ.due_at - lead <= now:
-            sent += _send(occ.assignee, "due_soon", occ, "due_soon", now)
+            tells.append(_reminder(occ.assignee, "due_soon", occ, "due_soon"))
     # Late: the grace has run out, not done (settled as missed counts too).
     late_at = ExpressionWrapper(F("due_at") + F("grace"), output_field=DateTimeField())
     for occ in (
@@ -113,7 +112,7 @@ def remind_duties(now: datetime) -> int:
         .annotate(late_at=late_at)
         .filter(late_at__gt=now - CATCH_UP, late_at__lte=now)
     ):
-        sent += _send(occ.assignee, "late", occ, "late", now)
+        tells.append(_reminder(occ.assignee, "late", occ, "late"))
     # Review needed: marked done, waiting for the leader.
     pending = list(
         Occurrence.objects.filter(
@@ -126,42 +125,28 @@ def remind_duties(now: datetime) -> int:
     for occ in pending:
         stage = f"review:{occ.marked_at.isoformat()}"
         for leader in leaders.get(occ.dynamic_id, []):
-            sent += _send(leader, "review_needed", occ, stage, now, review=True)
-    return sent
+            tells.append(_reminder(leader, "review_needed", occ, stage, review=True))
+    return notify_many(tells, now=now)
 
 
-def _send(
+def _reminder(
     person: User,
     kind: str,
     occurrence: Occurrence,
     stage: str,
-    now: datetime,
     *,
     review: bool = False,
-) -> int:
+) -> Tell:
     context = _duty_context(occurrence)
     if review:
         context = {
             "title": occurrence.duty.title,
             "path": f"/d/{occurrence.dynamic_id}/review/",
         }
-    with transaction.atomic():
-        made = notify(
-            person,
-            kind,
-            context,
-            dedupe_key=f"occurrence:{occurrence.pk}:{stage}",
-            now=now,
-        )
-    return 1 if made else 0
+    return Tell(person, kind, f"occurrence:{occurrence.pk}:{stage}", context)
 
 
 # Talk and agreements -------------------------------------------------------------
-
-
-def _tell(person: User, kind: str, context: dict, key: str, now: datetime) -> int:
-    with transaction.atomic():
-        return 1 if notify(person, kind, context, dedupe_key=key, now=now) else 0
 
 
 def _zone(person: User) -> ZoneInfo:
@@ -177,7 +162,7 @@ def remind_matters(now: datetime) -> int:
 
     A matter the leader opened themselves is already known to them.
     """
-    sent = 0
+    tells: list[Tell] = []
     matters = list(
         Matter.objects.filter(
             state=Matter.State.OPEN,
@@ -190,33 +175,35 @@ def remind_matters(now: datetime) -> int:
         for leader in leaders.get(matter.dynamic_id, []):
             if leader.pk == matter.opened_by_id:
                 continue
-            sent += _tell(
-                leader,
-                "matter_awaiting",
-                {
-                    "title": matter.title,
-                    "path": f"/d/{matter.dynamic_id}/matters/{matter.pk}/",
-                },
-                f"matter:{matter.pk}:awaiting",
-                now,
+            tells.append(
+                Tell(
+                    leader,
+                    "matter_awaiting",
+                    f"matter:{matter.pk}:awaiting",
+                    {
+                        "title": matter.title,
+                        "path": f"/d/{matter.dynamic_id}/matters/{matter.pk}/",
+                    },
+                )
             )
-    return sent
+    return notify_many(tells, now=now)
 
 
 @every_minute
 def remind_checkins(now: datetime) -> int:
     """The check-in prompt at the person's chosen time, once per prompt and day."""
-    sent = 0
+    tells: list[Tell] = []
     for due in talk_queries.checkins_due_for_prompt(now):
         prompt = due.prompt
-        sent += _tell(
-            prompt.user,
-            "checkin_prompt",
-            {"path": f"/d/{prompt.dynamic_id}/check-in/"},
-            f"checkin:{prompt.pk}:{due.day.isoformat()}",
-            now,
+        tells.append(
+            Tell(
+                prompt.user,
+                "checkin_prompt",
+                f"checkin:{prompt.pk}:{due.day.isoformat()}",
+                {"path": f"/d/{prompt.dynamic_id}/check-in/"},
+            )
         )
-    return sent
+    return notify_many(tells, now=now)
 
 
 @every_minute
@@ -247,7 +234,7 @@ def remind_weekly_review(now: datetime) -> int:
             week_start__in={w for _m, w in members},
         )
     }
-    sent = 0
+    tells: list[Tell] = []
     for membership, week_start in members:
         review = held.get((membership.dynamic_id, week_start))
         if review is not None:
@@ -258,14 +245,15 @@ def remind_weekly_review(now: datetime) -> int:
             )
             if held_at is not None:
                 continue
-        sent += _tell(
-            membership.user,
-            "weekly_review",
-            {"path": f"/d/{membership.dynamic_id}/reviews/"},
-            f"weekly_review:{membership.dynamic_id}:{week_start.isoformat()}",
-            now,
+        tells.append(
+            Tell(
+                membership.user,
+                "weekly_review",
+                f"weekly_review:{membership.dynamic_id}:{week_start.isoformat()}",
+                {"path": f"/d/{membership.dynamic_id}/reviews/"},
+            )
         )
-    return sent
+    return notify_many(tells, now=now)
 
 
 @every_minute
@@ -277,22 +265,23 @@ def remind_agreement_reviews(now: datetime) -> int:
         dynamic_id__in={v.dynamic_id for v, _d in due}
     ).select_related("user"):
         members.setdefault(membership.dynamic_id, []).append(membership.user)
-    sent = 0
+    tells: list[Tell] = []
     for version, days in due:
         # Noon UTC names the same calendar day in every time zone people live in.
         review_at = datetime.combine(version.review_on, time(12, 0), tzinfo=UTC)
         for person in members.get(version.dynamic_id, []):
-            sent += _tell(
-                person,
-                "agreement_review",
-                {
-                    "review_at": review_at.isoformat(),
-                    "path": f"/d/{version.dynamic_id}/",
-                },
-                f"agreement:{version.pk}:review:{days}",
-                now,
+            tells.append(
+                Tell(
+                    person,
+                    "agreement_review",
+                    f"agreement:{version.pk}:review:{days}",
+                    {
+                        "review_at": review_at.isoformat(),
+                        "path": f"/d/{version.dynamic_id}/",
+                    },
+                )
             )
-    return sent
+    return notify_many(tells, now=now)
 
 
 @every_hour
@@ -305,15 +294,16 @@ def tell_follower_leader_absent(now: datetime) -> int:
         dynamic_id__in={d.pk for d, _s in absent}, role=Role.FOLLOWER
     ).select_related("user"):
         followers.setdefault(membership.dynamic_id, []).append(membership.user)
-    sent = 0
+    tells: list[Tell] = []
     for dynamic, seen_on in absent:
         seen_at = datetime.combine(seen_on, time(12, 0), tzinfo=UTC)
         for person in followers.get(dynamic.pk, []):
-            sent += _tell(
-                person,
-                "leader_absent",
-                {"seen_at": seen_at.isoformat(), "path": f"/d/{dynamic.pk}/"},
-                f"leader_absent:{dynamic.pk}:{seen_on.isoformat()}",
-                now,
+            tells.append(
+                Tell(
+                    person,
+                    "leader_absent",
+                    f"leader_absent:{dynamic.pk}:{seen_on.isoformat()}",
+                    {"seen_at": seen_at.isoformat(), "path": f"/d/{dynamic.pk}/"},
+                )
             )
-    return sent
+    return notify_many(tells, now=now)

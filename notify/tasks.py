@@ -36,14 +36,15 @@ def deliver_urgent(outbox_id: int) -> str:
 
 @task()
 def deliver_batch(outbox_ids: list[int]) -> str:
-    """Sends each row in turn, each claimed on its own just before it is sent.
+    """Sends each row in turn, each claimed on its own just before it is sent
+    (``delivery.deliver_many``).
 
     Claiming one row at a time keeps every lease short and the at-least-once
     window at one row per worker. A worker killed mid-batch leaves the rows it
     had not reached pending; the sweep hands them on once they are
     ``delivery.STALE`` past their time.
     """
-    outcomes = Counter(delivery.deliver_one(pk) for pk in outbox_ids)
+    outcomes = Counter(delivery.deliver_many(outbox_ids))
     return ", ".join(f"{n} {what}" for what, n in sorted(outcomes.items()))
 
 

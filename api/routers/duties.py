@@ -172,7 +172,7 @@ def read_plan(request, query: Query[PlanQuery], dynamic_id: int = DynamicId):
     """The week ahead for me (or ``who``), and the planned pauses."""
     only_known_query(request, PlanQuery)
     me = require(person(request), dynamic_id, Act.VIEW)
-    members = {m.role: m for m in me.dynamic.members.select_related("user")}
+    members = {m.role: m for m in me.couple}
     who = members.get(query.who or me.role) or me
     plan = queries.plan(me, who, now())
     return {
