@@ -6,7 +6,7 @@ var/screenshots/6-*.png.
 """
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.utils import timezone
@@ -38,13 +38,15 @@ def _scales(page: Page, mood: int, energy: int, stress: int, connection: int):
         page.locator(f"#id_{name}_{value - 1}").check()
 
 
-def _week_behind_them(dynamic, alex, robin) -> None:
-    """The agreement (weekly review today), a duty done and a slip forgiven.
+def _week_behind_them(dynamic, alex, robin) -> datetime:
+    """The agreement, a duty done and a slip forgiven.
 
-    The review day is today's weekday, so the review week ends today whatever
-    day the test runs on.
+    The review day is the weekday the duty falls due (UTC, the people's zone),
+    so this week's review holds it whatever day and hour the test runs: today,
+    or tomorrow when it runs within two hours of midnight.
     """
     now = timezone.now()
+    due = now + timedelta(hours=2)
     version = agreements.propose_draft(alex, dynamic.pk, start_from="starter", now=now)
     household = version.domain_set.get(key="household")
     agreements.change_item(
@@ -54,19 +56,18 @@ def _week_behind_them(dynamic, alex, robin) -> None:
     agreements.update_draft(
         alex, dynamic.pk, number=version.number,
         review_on=(now + timedelta(days=90)).date(), absence_days=14,
-        titles_and_protocols="", weekly_review_day=now.weekday(), now=now,
+        titles_and_protocols="", weekly_review_day=due.weekday(), now=now,
     )  # fmt: skip
     for person in (alex, robin):
         agreements.sign(person, dynamic.pk, number=version.number, now=now)
-    task = duties.create_duty(
-        alex, dynamic.pk, spec=task_spec(now + timedelta(hours=2)), now=now
-    )
+    task = duties.create_duty(alex, dynamic.pk, spec=task_spec(due), now=now)
     duties.complete(robin, dynamic.pk, task.occurrences.get().pk, now=now)
     slip = conduct.report_incident(
         alex, dynamic.pk, source="broken_rule", about="partner",
         title="Phone at the dinner table", now=now,
     )  # fmt: skip
     conduct.forgive(alex, dynamic.pk, slip.pk, word="It happens", now=now)
+    return due
 
 
 def test_couple_checks_in_settles_a_request_and_keeps_a_private_journal(
@@ -76,7 +77,7 @@ def test_couple_checks_in_settles_a_request_and_keeps_a_private_journal(
     alex = user_factory("Alex", email="alex@example.org")
     robin = user_factory("Robin", email="robin@example.org")
     dynamic = dynamic_factory(alex, robin, titles=("Sir", "pet"))
-    _week_behind_them(dynamic, alex, robin)
+    review_due = _week_behind_them(dynamic, alex, robin)
     d = f"{base}/d/{dynamic.pk}"
 
     # Robin (follower) checks in; the note stays private, needs are shared.
@@ -212,7 +213,7 @@ def test_couple_checks_in_settles_a_request_and_keeps_a_private_journal(
     # The weekly review: a snapshot both read, notes, held by both.
     page.goto(f"{d}/reviews/")
     expect(page.get_by_role("main")).to_contain_text(
-        f"Your agreement sets the review for {timezone.now():%A} at 18:00"
+        f"Your agreement sets the review for {review_due:%A} at 18:00"
     )
     shot(page, "6-16-reviews-empty")
     page.get_by_role("button", name="Open this week's review").click()
