@@ -48,6 +48,7 @@ def test_person_makes_uses_and_revokes_a_token(
     expect(page.get_by_label("Token", exact=True)).to_have_count(0)  # shown once only
     expect(page.get_by_text("last used")).to_be_visible()
     page.get_by_role("link", name="Revoke").click()
+    expect(page.get_by_role("button", name="Yes, revoke it")).to_be_visible()
     shot(page, "10-token-revoke")
     page.get_by_role("button", name="Yes, revoke it").click()
     expect(page.get_by_text("“Watch” no longer works.")).to_be_visible()

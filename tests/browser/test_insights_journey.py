@@ -62,6 +62,12 @@ def test_follower_sees_every_chart_of_a_grown_year(live_server, page: Page, grow
     shot(page, "9-insights-phone-4w")
     _section_shots(page, "9-insights-phone-4w")
     page.get_by_role("link", name="All").click()
+    # Measured only once the whole-history page has arrived: measuring while the
+    # click's navigation is under way finds no document to measure.
+    expect(page.get_by_role("link", name="All")).to_have_attribute(
+        "aria-current", "page"
+    )
+    expect(page.get_by_role("img", name="On time", exact=True)).to_be_visible()
     assert_no_horizontal_overflow(page)
     shot(page, "9-insights-phone-all")
     # The weekly review embeds this week's small charts.

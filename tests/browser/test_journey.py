@@ -67,6 +67,7 @@ def test_couple_pairs_pulls_red_checks_in_and_resumes(
     assert_no_horizontal_overflow(page)
     shot(page, "01-landing")
     page.get_by_role("link", name="Create your account").click()
+    expect(page.get_by_role("heading", name="Sign Up")).to_be_visible()
     shot(page, "02-signup")
     sign_up(page, name="Alex", email="alex@example.org")
     shot(page, "03-verification-sent")
@@ -76,6 +77,7 @@ def test_couple_pairs_pulls_red_checks_in_and_resumes(
     expect(page.get_by_role("heading", name="Nothing here yet")).to_be_visible()
     shot(page, "05-dynamics-empty")
     page.get_by_role("link", name="Start a dynamic").click()
+    expect(page.get_by_role("heading", name="Start a dynamic")).to_be_visible()
     shot(page, "06-create-dynamic")
     create_dynamic(page, lead=True, my_title="Sir", partner_title="pet")
 

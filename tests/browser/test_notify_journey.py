@@ -105,6 +105,7 @@ def test_follower_adds_apprise_channel_tests_it_and_gets_red_from_leader(
     # Removing the channel asks first.
     page.goto(f"{base}/me/notifications/")
     page.get_by_role("link", name="Remove My webhook").click()
+    expect(page.get_by_role("button", name="Yes, remove it")).to_be_visible()
     shot(page, "08-notify-remove")
     page.get_by_role("button", name="Yes, remove it").click()
     expect(page.get_by_text("The channel is removed.")).to_be_visible()

@@ -184,6 +184,7 @@ def test_couple_checks_in_settles_a_request_and_keeps_a_private_journal(
 
     # Robin writes a private entry; Alex cannot see, count or open it.
     robin_page.get_by_role("link", name="Journal").first.click()
+    expect(robin_page.get_by_role("link", name="Write an entry")).to_be_visible()
     shot(robin_page, "6-12-journal-empty")
     robin_page.get_by_role("link", name="Write an entry").click()
     robin_page.get_by_label("A prompt to start from (optional)").select_option(
@@ -232,6 +233,9 @@ def test_couple_checks_in_settles_a_request_and_keeps_a_private_journal(
     page.get_by_label("What to change").check()
     page.get_by_role("textbox", name="Note").fill("Phones stay in the hall at dinner")
     page.get_by_role("button", name="Add note").click()
+    expect(page.get_by_role("main")).to_contain_text(
+        "Phones stay in the hall at dinner"
+    )
     shot(page, "6-17-review-leader")
     page.get_by_role("button", name="Propose it as an agreement change").click()
     expect(page.get_by_text("Added to draft 2 as a proposed change.")).to_be_visible()
