@@ -870,6 +870,32 @@ def repair_task_done(
     return _repaired(incident, actor, done_at=done_at or now, now=now)
 
 
+def repair_task_kept(duty_id: int) -> str | None:
+    """Says why a duty may not be retired from the duties page: it is the
+    repair task of an incident still under way, which ends only on the
+    incident's page (done, or forgiven). None for any other duty.
+
+    Retiring it there would leave the incident waiting for a task that can no
+    longer be done, and a reward owed could be dropped without a word."""
+    incident = (
+        Incident.objects.filter(duty_id=duty_id, state=State.REPAIR)
+        .only("pk", "resolution")
+        .first()
+    )
+    if incident is None:
+        return None
+    if incident.resolution == Resolution.REWARD:
+        return _(
+            "This is the reward you owe for incident %(n)s: give it and mark it "
+            "done on the incident's page."
+        ) % {"n": incident.pk}
+    return _(
+        "This is the repair task of incident %(n)s. To call it off, forgive the "
+        "incident on its page: the task then leaves Today and is never counted "
+        "missed."
+    ) % {"n": incident.pk}
+
+
 # The couple's "make it right" items -------------------------------------------
 
 

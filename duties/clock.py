@@ -335,6 +335,82 @@ def check_rule(rule: str) -> str:
     return text
 
 
+_DAY_NAMES = dict(
+    zip(
+        WEEKDAYS,
+        ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
+        strict=True,
+    )
+)
+_EVERY = {"DAILY": "day", "WEEKLY": "week", "MONTHLY": "month", "YEARLY": "year"}
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10)
+    return f"{n}{suffix or 'th'}"
+
+
+def _listed(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def rule_in_words(rule: str) -> str:
+    """Says a ritual's schedule as people do: "Every day", "Weekdays", "Every
+    2 weeks on Saturday", "Every month on the last day".
+
+    Covers what the duty form writes and the common hand-written rules; any
+    other rule (BYSETPOS, COUNT, several month days...) is shown as written,
+    so nothing is ever said wrongly."""
+    parts = dict(p.split("=", 1) for p in rule.strip().split(";") if "=" in p)
+    freq = parts.pop("FREQ", "")
+    interval_text = parts.pop("INTERVAL", "1")
+    until = parts.pop("UNTIL", "")
+    if (
+        freq not in _EVERY
+        or not interval_text.isdigit()
+        or int(interval_text) < 1
+        or parts.keys() - {"BYDAY", "BYMONTHDAY"}
+    ):
+        return rule
+    interval, unit = int(interval_text), _EVERY[freq]
+    every = f"Every {unit}" if interval == 1 else f"Every {interval} {unit}s"
+    days = parts.get("BYDAY", "").split(",") if parts.get("BYDAY") else []
+    month_day = parts.get("BYMONTHDAY", "")
+    if days and (freq != "WEEKLY" or "BYMONTHDAY" in parts):
+        return rule
+    if days:
+        if any(d not in _DAY_NAMES for d in days):
+            return rule
+        ordered = [d for d in WEEKDAYS if d in days]
+        if interval == 1 and ordered == list(WEEKDAYS[:5]):
+            words = "Weekdays"
+        elif interval == 1 and len(ordered) == 7:
+            words = "Every day"
+        else:
+            names = _listed([_DAY_NAMES[d] for d in ordered])
+            words = f"Every {names}" if interval == 1 else f"{every} on {names}"
+    elif month_day:
+        if freq != "MONTHLY" or not month_day.lstrip("-").isdigit():
+            return rule
+        n = int(month_day)
+        if n == -1:
+            day = "the last day"
+        elif n < 0:
+            day = f"the {_ordinal(-n)} last day"
+        else:
+            day = f"the {_ordinal(n)}"
+        words = f"{every} on {day}"
+    else:
+        words = every
+    if until:
+        try:
+            end = datetime.strptime(until[:8], "%Y%m%d").date()
+        except ValueError:
+            return rule
+        words += f", until {end.day} {end:%b %Y}"
+    return words
+
+
 @dataclass(frozen=True)
 class Recurrence:
     """A ritual's schedule: an RRULE at a local wall-clock time.

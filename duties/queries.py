@@ -112,7 +112,7 @@ def today(me: Membership, now: datetime) -> Today:
             | Q(marked_at__gte=now - timedelta(hours=24))
         )
         .exclude(duty__state=Duty.State.RETIRED)
-        .select_related("duty")
+        .select_related("duty__incident")
         .order_by("due_at", "pk")
     )
     start = min((o.opens_at for o in occs), default=now)
@@ -342,7 +342,7 @@ def duties_of(me: Membership) -> list[Duty]:
     return list(
         Duty.objects.filter(dynamic_id=me.dynamic_id)
         .exclude(state__in=[Duty.State.RETIRED, Duty.State.DECLINED])
-        .select_related("assignee")
+        .select_related("assignee", "incident")
         .order_by("kind", "title")
     )
 

@@ -280,9 +280,9 @@ def _describe(spec: DutySpec, zone: str) -> str:
         lines.append(
             _("A ritual: %(rule)s at %(at)s, from %(day)s.")
             % {
-                "rule": spec.rule,
+                "rule": clock.rule_in_words(spec.rule),
                 "at": spec.at.strftime("%H:%M"),
-                "day": spec.starts_on,
+                "day": spec.starts_on.strftime("%a %d %b %Y"),
             }
         )
     else:
@@ -387,6 +387,11 @@ def retire_duty(actor: User, dynamic_id: int, duty_id: int, *, now: datetime) ->
     """Ends a duty: occurrences not yet open disappear; history stays."""
     membership = require(actor, dynamic_id, Act.ASSIGN_DUTY)
     duty = _locked_duty(dynamic_id, duty_id)
+    # Imported here: conduct builds on duties (its repair tasks are duties).
+    from conduct.services import repair_task_kept
+
+    if (kept := repair_task_kept(duty.pk)) is not None:
+        raise Refused(kept, code="repair_task")
     if duty.request_id is not None:
         # Nothing is left to accept: the request's thread says it was withdrawn.
         from talk import services as talk_services

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from agreements.services import version_in_force
+from conduct.services import repair_task_kept
 from duties import clock, feed, queries, services
 from duties.forms import CompleteForm, DutyForm, ReviewForm, ScheduledPauseForm
 from duties.models import Duty, Occurrence
@@ -229,7 +230,7 @@ def edit_duty(request: HttpRequest, dynamic_id: int, duty_id: int) -> HttpRespon
 def _occurrence(me, occurrence_id: int) -> Occurrence:
     occ = (
         Occurrence.objects.filter(dynamic_id=me.dynamic_id, pk=occurrence_id)
-        .select_related("duty")
+        .select_related("duty__incident")
         .first()
     )
     if occ is None:
@@ -295,7 +296,11 @@ def retire(request: HttpRequest, dynamic_id: int, duty_id: int) -> HttpResponse:
             return refusal_redirect(request, refusal, "duties:duties", dynamic_id)
         messages.success(request, _("Retired. Its history stays."))
         return redirect_see_other("duties:duties", dynamic_id)
-    return render(request, "duties/retire.html", {"membership": me, "duty": duty})
+    return render(
+        request,
+        "duties/retire.html",
+        {"membership": me, "duty": duty, "kept": repair_task_kept(duty.pk)},
+    )
 
 
 @login_required

@@ -266,3 +266,104 @@ def test_leaders_make_it_right_task_is_on_the_leaders_clock(
     assert Duty.objects.get(pk=chosen.duty_id).assignee == leader
     services.complete_repair(leader, dynamic.pk, slip.pk, now=now + H)
     assert Incident.objects.get(pk=slip.pk).resolution == "made_right"
+
+
+# A repair task ends on its incident's page, never by retiring it -------------------
+
+
+def _unchanged(incident: Incident) -> None:
+    incident.refresh_from_db()
+    assert incident.state == Incident.State.REPAIR
+    duty = Duty.objects.get(pk=incident.duty_id)
+    assert duty.state == Duty.State.ACTIVE
+    assert duty.occurrences.filter(done_at__isnull=True).count() == 1
+    assert not AuditEntry.objects.filter(act="duty_retired").exists()
+
+
+def test_leader_retiring_a_repair_task_under_way_is_refused_and_told_to_forgive(
+    leader, dynamic, reflected_slip, menu, now
+):
+    incident = _correct(leader, reflected_slip, menu, now)
+    with pytest.raises(Refused) as e:
+        duties.retire_duty(leader, dynamic.pk, incident.duty_id, now=now + H)
+    assert e.value.code == "repair_task"
+    assert e.value.message.startswith(
+        f"This is the repair task of incident {incident.pk}. To call it off, "
+        "forgive the incident on its page"
+    )
+    _unchanged(incident)
+
+
+def test_a_reward_owed_cannot_be_retired_away(leader, follower, dynamic, menu, now):
+    praise = services.report_incident(
+        leader, dynamic.pk, source="praise", about="partner", title="Brave", now=now
+    )
+    owed = services.give_reward(
+        leader,
+        dynamic.pk,
+        praise.pk,
+        consequence_id=menu["Breakfast in bed"].pk,
+        task="Breakfast on Sunday",
+        task_due_at=now + 24 * H,
+        now=now,
+    )
+    with pytest.raises(Refused) as e:
+        duties.retire_duty(leader, dynamic.pk, owed.duty_id, now=now + H)
+    assert e.value.message == (
+        f"This is the reward you owe for incident {owed.pk}: give it and mark it "
+        "done on the incident's page."
+    )
+    _unchanged(owed)
+
+
+def test_a_repair_task_done_or_forgiven_may_be_retired_like_any_duty(
+    leader, follower, dynamic, reflected_slip, menu, now
+):
+    incident = _correct(leader, reflected_slip, menu, now)
+    duties.complete(follower, dynamic.pk, _occurrence(incident).pk, now=now + H)
+    duty = duties.retire_duty(leader, dynamic.pk, incident.duty_id, now=now + 2 * H)
+    assert duty.state == Duty.State.RETIRED
+    assert Incident.objects.get(pk=incident.pk).state == Incident.State.RESOLVED
+
+
+def test_the_api_refuses_retiring_a_repair_task_and_changes_nothing(
+    api_client, leader, dynamic, reflected_slip, menu, now
+):
+    incident = _correct(leader, reflected_slip, menu, now)
+    response = api_client(leader).post(
+        f"/api/v1/dynamics/{dynamic.pk}/duties/{incident.duty_id}/retire"
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] == "repair_task"
+    _unchanged(incident)
+
+
+def test_pages_show_a_repair_task_leads_to_its_incident_and_offer_no_retire(
+    client_for, leader, follower, dynamic, reflected_slip, menu, now
+):
+    incident = _correct(leader, reflected_slip, menu, now)
+    incident_url = reverse("conduct:incident", args=[dynamic.pk, incident.pk])
+    retire_url = reverse("duties:retire", args=[dynamic.pk, incident.duty_id])
+    client = client_for(leader)
+    listing = client.get(reverse("duties:duties", args=[dynamic.pk])).content.decode()
+    assert (
+        f'The repair task of <a href="{incident_url}">incident {incident.pk}</a>'
+        in (listing)
+    )
+    assert retire_url not in listing
+    # Someone who follows an old link is told why, with the way to the incident.
+    page = client.get(retire_url).content.decode()
+    assert "stays" in page and "Retire it" not in page
+    assert f'href="{incident_url}"' in page
+    posted = client.post(retire_url, follow=True).content.decode()
+    assert "To call it off, forgive the incident on its page" in posted
+    _unchanged(incident)
+    today = (
+        client_for(follower)
+        .get(reverse("duties:today", args=[dynamic.pk]))
+        .content.decode()
+    )
+    assert (
+        f'<a class="badge" href="{incident_url}" '
+        f'aria-label="Repair: incident {incident.pk}">Repair</a>'
+    ) in today

@@ -2,6 +2,8 @@ from datetime import timedelta
 
 from django import template
 
+from duties import clock
+
 register = template.Library()
 
 LABELS = {
@@ -19,6 +21,11 @@ LABELS = {
 @register.filter
 def status_label(status: str) -> str:
     return LABELS.get(str(status), str(status))
+
+
+@register.filter
+def rule_words(rule: str) -> str:
+    return clock.rule_in_words(str(rule))
 
 
 @register.filter

@@ -210,6 +210,31 @@ def test_rule_builders_make_valid_rules():
     assert clock.weekly_rule(["SU", "MO"]) == "FREQ=WEEKLY;BYDAY=MO,SU"
 
 
+@pytest.mark.parametrize(
+    ("rule", "words"),
+    [
+        ("FREQ=DAILY", "Every day"),
+        ("FREQ=DAILY;INTERVAL=3", "Every 3 days"),
+        ("FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR", "Weekdays"),
+        ("FREQ=WEEKLY;BYDAY=TH,MO", "Every Monday and Thursday"),
+        ("FREQ=WEEKLY;BYDAY=MO,WE,FR", "Every Monday, Wednesday and Friday"),
+        ("FREQ=WEEKLY;INTERVAL=2;BYDAY=SA", "Every 2 weeks on Saturday"),
+        ("FREQ=MONTHLY;BYMONTHDAY=1", "Every month on the 1st"),
+        ("FREQ=MONTHLY;BYMONTHDAY=12", "Every month on the 12th"),
+        ("FREQ=MONTHLY;BYMONTHDAY=22", "Every month on the 22nd"),
+        ("FREQ=MONTHLY;BYMONTHDAY=-1", "Every month on the last day"),
+        ("FREQ=YEARLY", "Every year"),
+        ("FREQ=DAILY;UNTIL=20271231", "Every day, until 31 Dec 2027"),
+        # What it cannot say for sure it shows as written, never wrongly.
+        ("FREQ=MONTHLY;BYDAY=1MO", "FREQ=MONTHLY;BYDAY=1MO"),
+        ("FREQ=DAILY;COUNT=5", "FREQ=DAILY;COUNT=5"),
+        ("FREQ=MONTHLY;BYMONTHDAY=1,15", "FREQ=MONTHLY;BYMONTHDAY=1,15"),
+    ],
+)
+def test_a_rule_is_said_in_words(rule, words):
+    assert clock.rule_in_words(rule) == words
+
+
 def test_recurring_sunday_pause_is_ten_to_eight_local_in_summer_and_winter():
     ivs = clock.recurring_intervals(
         "FREQ=WEEKLY;BYDAY=SU",

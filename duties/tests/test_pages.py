@@ -1,7 +1,7 @@
 """The duties pages: what each partner sees and can do, and that Today, Plan,
 Review and History answer in a fixed number of queries on a year of history."""
 
-from datetime import timedelta
+from datetime import time, timedelta
 from http import HTTPStatus
 
 import pytest
@@ -147,6 +147,8 @@ def test_leader_creates_a_daily_ritual_through_the_form(
     duty = Duty.objects.get(title="Evening tea")
     assert duty.rule == "FREQ=WEEKLY;BYDAY=MO,TH"
     assert duty.occurrences.count() == 4
+    listing = client_for(leader).get(_url("duties", dynamic.pk)).content.decode()
+    assert "Every Monday and Thursday at 19:30" in listing
 
 
 def test_form_shows_a_hard_limit_refusal_and_changes_nothing(
@@ -355,3 +357,20 @@ def test_leader_changes_a_ritual_time_and_the_schedule_moves(
         (d.hour, d.minute) for d in duty.occurrences.values_list("due_at", flat=True)
     }
     assert times == {(8, 15)}
+
+
+def test_pauses_page_says_a_recurring_pause_in_words(
+    agreement, dynamic, leader, follower, client_for, frozen
+):
+    services.schedule_pause(
+        follower,
+        dynamic.pk,
+        reason="family",
+        rule="FREQ=WEEKLY;BYDAY=SU",
+        starts_on=frozen.date(),
+        at=time(10, 0),
+        length=timedelta(hours=10),
+        now=frozen,
+    )
+    html = client_for(leader).get(_url("pauses", dynamic.pk)).content.decode()
+    assert "Every Sunday, from 10:00 for 10 h 00 min" in html

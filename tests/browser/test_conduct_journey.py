@@ -158,6 +158,13 @@ def test_missed_ritual_is_reflected_on_corrected_and_closed_by_doing_it(
     ).to_be_visible()
     expect(leader_page.get_by_role("heading", name="Consequence task")).to_be_visible()
     shot(leader_page, "7-05-leader-sees-task")
+    # On the leader's list of duties it ends on the incident, not by retiring.
+    leader_page.goto(f"{base}/d/{dynamic.pk}/duties/")
+    card = leader_page.get_by_role("listitem").filter(has_text="Ten lines on patience")
+    expect(card.get_by_role("link", name=f"incident {slip.pk}")).to_be_visible()
+    expect(card.get_by_role("link", name="Retire")).to_have_count(0)
+    assert_no_horizontal_overflow(leader_page)
+    shot(leader_page, "7-05b-leader-duties-repair-task")
 
     # The follower sees it as a consequence task, and on Today with its
     # countdown; ticking it there closes the incident.
@@ -171,6 +178,8 @@ def test_missed_ritual_is_reflected_on_corrected_and_closed_by_doing_it(
     page.get_by_role("link", name="Today", exact=True).last.click()
     you = page.get_by_role("region", name="You")
     expect(you.get_by_text("Ten lines on patience")).to_be_visible()
+    # The task says what it is for and leads back to its incident.
+    expect(you.get_by_role("link", name=f"Repair: incident {slip.pk}")).to_be_visible()
     expect(you.locator(".countdown-live").first).to_have_text(re.compile(r"left$"))
     assert_no_horizontal_overflow(page)
     shot(page, "7-08-task-on-today")
