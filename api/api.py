@@ -12,7 +12,16 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
 
 from api.auth import BearerToken, Session
-from api.routers import accounts, agreements, conduct, duties, dynamics, notify, talk
+from api.routers import (
+    accounts,
+    agreements,
+    conduct,
+    duties,
+    dynamics,
+    insights,
+    notify,
+    talk,
+)
 from instep.errors import Refused
 
 
@@ -54,6 +63,7 @@ api.add_router("/", agreements.router)
 api.add_router("/", duties.router)
 api.add_router("/", talk.router)
 api.add_router("/", conduct.router)
+api.add_router("/", insights.router)
 api.add_router("/", notify.router)
 
 HTTP_CODES = {

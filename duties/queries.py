@@ -13,6 +13,8 @@ from django.http import Http404
 from duties import clock
 from duties.models import Duty, FeedToken, Occurrence, ScheduledPause
 from duties.services import (
+    Context,
+    agreement_contexts,
     clock_pauses,
     duty_pauses,
 )
@@ -398,3 +400,28 @@ def outcomes_by_assignee(
         row = counts.setdefault(assignee_id, dict.fromkeys(WEEK_BUCKETS.values(), 0))
         row[WEEK_BUCKETS[outcome]] += n
     return counts
+
+
+@dataclass(frozen=True)
+class ContextState:
+    context: Context
+    on: bool  # said to be in effect now: its duties are off the clock
+
+
+def context_states(me: Membership, now: datetime) -> list[ContextState]:
+    """Returns the agreement's contexts with whether each is switched on now
+    (three queries)."""
+    switched_on = {
+        clock.context_key(p.context)
+        for p in ScheduledPause.objects.filter(
+            dynamic_id=me.dynamic_id,
+            scope=ScheduledPause.Scope.CONTEXT,
+            rule="",
+            ends_at__isnull=True,
+            cancelled_at__isnull=True,
+        )
+    }
+    return [
+        ContextState(c, c.key in switched_on)
+        for c in agreement_contexts(me.dynamic_id, now=now)
+    ]

@@ -356,9 +356,10 @@ def proof_photo(
 def pauses(request: HttpRequest, dynamic_id: int) -> HttpResponse:
     me = require(request.user, dynamic_id, Act.PAUSE)
     now = timezone.now()
-    contexts = services.agreement_contexts(dynamic_id, now=now)
+    contexts = queries.context_states(me, now)
     form = ScheduledPauseForm(
-        request.POST or None, contexts=[(c.text, c.text) for c in contexts]
+        request.POST or None,
+        contexts=[(s.context.text, s.context.text) for s in contexts],
     )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -401,12 +402,6 @@ def pauses(request: HttpRequest, dynamic_id: int) -> HttpResponse:
         .filter(Q(rule__gt="") | Q(ends_at__isnull=True) | Q(ends_at__gt=now))
         .order_by("created_at")
     )
-    switched_on = {
-        clock.context_key(p.context)
-        for p in me.dynamic.scheduled_pauses.filter(
-            scope="context", rule="", ends_at__isnull=True, cancelled_at__isnull=True
-        )
-    }
     return render(
         request,
         "duties/pauses.html",
@@ -414,7 +409,7 @@ def pauses(request: HttpRequest, dynamic_id: int) -> HttpResponse:
             "membership": me,
             "form": form,
             "plans": plans,
-            "contexts": [(c, c.key in switched_on) for c in contexts],
+            "contexts": contexts,
         },
         status=form_status(form),
     )

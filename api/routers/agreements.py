@@ -1,4 +1,5 @@
-"""Agreements: versions in force and drafts, their contents, signing, comparing.
+"""Agreements: versions in force and drafts, their contents, signing, comparing;
+the safeword settings beside them and the private exploration list.
 
 Reads go through agreements.queries after dynamics.access.require (the same
 act the pages ask); writes through agreements.services.
@@ -15,11 +16,19 @@ from api.schemas import MAX_ID
 from api.schemas.agreements import (
     AgreementCommentIn,
     AgreementOut,
+    AnswersIn,
     ComparisonOut,
     DraftChangesIn,
     DraftIn,
+    ExplorationOut,
+    IdeaIn,
+    IdeaOut,
     ItemIn,
     ItemOut,
+    MatchOut,
+    ProposedLimitOut,
+    SafewordsIn,
+    SafewordsOut,
     Section,
     VersionOut,
     VersionSummaryOut,
@@ -30,6 +39,7 @@ router = Router(tags=["agreements"])
 DynamicId = id_param("The dynamic's id.")
 Number = id_param("The version's number (1, 2, …).")
 ItemId = id_param("The item's id.")
+IdeaId = id_param("The idea's id on the exploration list.")
 SECTION_OF = {model: name for name, model in SECTION_MODELS.items()}
 
 
@@ -329,3 +339,141 @@ def _summary(request, dynamic_id: int, number: int) -> dict:
         "superseded_at": row.superseded_at,
         "signatures": _signatures(row.signatures),
     }
+
+
+# Safewords: outside the signed versions, changed without a signature ---------------
+
+
+def _safewords(me, settings) -> dict:
+    editable = services.FOLLOWER_FIELDS if me.is_follower else services.LEADER_FIELDS
+    return {
+        **{name: getattr(settings, name) for name in services.FOLLOWER_FIELDS},
+        "updated_at": settings.updated_at,
+        "may_change": list(editable),
+    }
+
+
+@router.get(
+    "/dynamics/{dynamic_id}/agreement/safewords",
+    response=responses({200: SafewordsOut}),
+)
+def read_safewords(request, dynamic_id: int = DynamicId):
+    """The signals' words and gestures and both partners' aftercare wishes."""
+    me = require(person(request), dynamic_id, Act.VIEW_AGREEMENT)
+    return _safewords(me, services.safeword_settings(me.dynamic))
+
+
+@router.patch(
+    "/dynamics/{dynamic_id}/agreement/safewords",
+    response=responses({200: SafewordsOut}),
+)
+def update_safewords(request, body: SafewordsIn, dynamic_id: int = DynamicId):
+    """Changes the fields sent, at once and without a new signature. The
+    follower may change all of them; the leader only their aftercare wishes
+    (``403 safewords_follower_only`` otherwise)."""
+    user = person(request)
+    settings = services.update_safewords(
+        user, dynamic_id, values=body.model_dump(exclude_none=True), now=now()
+    )
+    me = require(user, dynamic_id, Act.VIEW_AGREEMENT)
+    return _safewords(me, settings)
+
+
+# The exploration list: each partner's answers are their own -----------------------
+
+
+def _idea(item, answers: dict[str, str]) -> dict:
+    return {
+        "id": item.pk,
+        "group": item.group,
+        "text": item.text,
+        "directions": [str(d) for d in item.directions],
+        "my_answers": answers,
+    }
+
+
+@router.get(
+    "/dynamics/{dynamic_id}/exploration", response=responses({200: ExplorationOut})
+)
+def read_exploration(request, dynamic_id: int = DynamicId):
+    """Every idea on the list with your own answers; your partner's are never
+    shown here (only the mutual matches are)."""
+    me = require(person(request), dynamic_id, Act.EXPLORE)
+    exploration = queries.my_exploration(me)
+    return {
+        "ideas": [
+            _idea(row.item, row.answers)
+            for group in exploration.groups
+            for row in group.rows
+        ],
+        "answered": exploration.answered,
+        "total": exploration.total,
+    }
+
+
+@router.get(
+    "/dynamics/{dynamic_id}/exploration/matches",
+    response=responses({200: list[MatchOut]}),
+)
+def read_exploration_matches(request, dynamic_id: int = DynamicId):
+    """The ideas you both said yes or maybe to, in directions that fit
+    (your "I do it" with their "done to me"); both-yes first."""
+    me = require(person(request), dynamic_id, Act.EXPLORE)
+    return [
+        {
+            "idea_id": m.item.pk,
+            "text": m.item.text,
+            "my_direction": m.my_direction,
+            "my_answer": m.my_answer,
+            "partner_direction": m.partner_direction,
+            "partner_answer": m.partner_answer,
+            "both_yes": m.both_yes,
+        }
+        for m in queries.exploration_matches(me)
+    ]
+
+
+@router.post("/dynamics/{dynamic_id}/exploration", response=responses({201: IdeaOut}))
+def add_idea(request, body: IdeaIn, dynamic_id: int = DynamicId):
+    """Adds an idea of your own to the couple's list, unanswered."""
+    item = services.add_idea(
+        person(request),
+        dynamic_id,
+        text=body.text,
+        directional=body.directional,
+        now=now(),
+    )
+    return Status(201, _idea(item, {}))
+
+
+@router.put(
+    "/dynamics/{dynamic_id}/exploration/{item_id}/answers",
+    response=responses({200: IdeaOut}),
+)
+def answer_idea(
+    request, body: AnswersIn, dynamic_id: int = DynamicId, item_id: int = IdeaId
+):
+    """Saves your answers to one idea, per direction; directions left out stay
+    as they were, and "" clears one."""
+    user = person(request)
+    answers = services.answer_idea(
+        user, dynamic_id, item_id=item_id, answers=dict(body.answers), now=now()
+    )
+    me = require(user, dynamic_id, Act.EXPLORE)
+    item = queries.exploration_items(me.dynamic).get(pk=item_id)
+    return _idea(item, {a.direction: a.answer for a in answers})
+
+
+@router.post(
+    "/dynamics/{dynamic_id}/exploration/{item_id}/to-draft",
+    response=responses({201: ProposedLimitOut}),
+)
+def propose_limit(request, dynamic_id: int = DynamicId, item_id: int = IdeaId):
+    """Adds your "hard limit" answer to the open draft as your own hard limit.
+    Only this shows that answer to your partner."""
+    limit = services.propose_hard_limit(
+        person(request), dynamic_id, item_id=item_id, now=now()
+    )
+    return Status(
+        201, {"id": limit.pk, "version": limit.version.number, "text": limit.text}
+    )

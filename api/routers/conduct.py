@@ -22,6 +22,7 @@ from api.schemas.conduct import (
     DeferIn,
     IncidentDetailOut,
     IncidentPageOut,
+    LedgerOut,
     MakeItRightIn,
     MakeItRightOut,
     MakeItRightProposalIn,
@@ -317,3 +318,36 @@ def withdraw_make_it_right(request, dynamic_id: int = DynamicId, item_id: int = 
     return services.withdraw_make_it_right(
         person(request), dynamic_id, item_id, now=now()
     )
+
+
+@router.get("/dynamics/{dynamic_id}/ledger", response=responses({200: LedgerOut}))
+def read_ledger(request, dynamic_id: int = DynamicId):
+    """Totals, each partner's streaks and what is open, as the ledger page
+    shows them."""
+    user = person(request)
+    me = require(user, dynamic_id, Act.VIEW)
+    ledger = queries.ledger(me, now())
+    return {
+        "open": [incident_out(i, user) for i in ledger.open],
+        "for_review": [incident_out(i, user) for i in ledger.for_review],
+        "resolved": ledger.resolved,
+        "rewards": ledger.rewards,
+        "forgiven": ledger.forgiven,
+        "consequences": ledger.consequences,
+        "made_right": ledger.made_right,
+        "people": [
+            {
+                "me": p.membership.user_id == user.pk,
+                "role": p.membership.role,
+                "name": p.membership.user.display_name,
+                "open": p.open,
+                "slips_30": p.slips_30,
+                "self_reported_30": p.self_reported_30,
+                "days_without_missed": p.days_without_missed,
+                "days_without_slip": p.days_without_slip,
+                "on_time_rate": p.on_time_rate,
+                "counted_days": p.counted_days,
+            }
+            for p in ledger.people
+        ],
+    }

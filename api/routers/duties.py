@@ -24,6 +24,8 @@ from api.routers.common import (
 )
 from api.schemas import PauseOut, Text, When
 from api.schemas.duties import (
+    ContextOut,
+    ContextSwitchIn,
     DutyHistoryOut,
     DutyIn,
     DutyOut,
@@ -135,6 +137,7 @@ def plan_out(plan: ScheduledPause) -> dict:
         "length_minutes": int(plan.length.total_seconds() // 60)
         if plan.length
         else None,
+        "context": plan.context,
     }
 
 
@@ -384,3 +387,28 @@ def start_illness_pause(request, dynamic_id: int = DynamicId):
             "needs_both_to_resume": pause.needs_both_to_resume,
         },
     )
+
+
+@router.get(
+    "/dynamics/{dynamic_id}/contexts", response=responses({200: list[ContextOut]})
+)
+def list_contexts(request, dynamic_id: int = DynamicId):
+    """The contexts the agreement's rules name ("the children are home"), and
+    whether each is in effect now."""
+    me = require(person(request), dynamic_id, Act.PAUSE)
+    return [
+        {"text": s.context.text, "areas": list(s.context.domains), "on": s.on}
+        for s in queries.context_states(me, now())
+    ]
+
+
+@router.post(
+    "/dynamics/{dynamic_id}/contexts", response=responses({200: list[ContextOut]})
+)
+def switch_context(request, body: ContextSwitchIn, dynamic_id: int = DynamicId):
+    """Says a context is in effect from now, or no longer; either partner may.
+    While it is on, the duties linked to it are off the clock."""
+    services.switch_context(
+        person(request), dynamic_id, context=body.context, on=body.on, now=now()
+    )
+    return list_contexts(request, dynamic_id)

@@ -35,6 +35,7 @@ from api.schemas.talk import (
     MatterIn,
     MatterOut,
     MyCheckInOut,
+    NoteProposedOut,
     PromptIn,
     PromptOut,
     ReviewDetailOut,
@@ -522,3 +523,17 @@ def note_to_matter(request, dynamic_id: int = DynamicId, note_id: int = NoteId):
     user = person(request)
     matter = services.note_to_matter(user, dynamic_id, note_id, now=now())
     return Status(201, _matter_detail(user, dynamic_id, matter.pk))
+
+
+@router.post(
+    "/dynamics/{dynamic_id}/review-notes/{note_id}/agreement",
+    response=responses({201: NoteProposedOut}),
+)
+def note_to_agreement(request, dynamic_id: int = DynamicId, note_id: int = NoteId):
+    """Turns a "what to change" note into a proposed change of the agreement: a
+    comment on the open draft (proposed from the one in force if there is none).
+    The two then change the draft together and sign it."""
+    comment = services.note_to_agreement_change(
+        person(request), dynamic_id, note_id, now=now()
+    )
+    return Status(201, {"version": comment.version.number, "comment": comment.text})

@@ -4,7 +4,7 @@ from datetime import date, datetime
 from typing import Literal
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import Field, StrictBool
 
 from api.schemas import Clock, Day, Text
 
@@ -166,3 +166,83 @@ class ComparisonOut(Schema):
     older: int
     newer: int
     sections: list[ComparisonSectionOut]
+
+
+class SafewordsOut(Schema):
+    red_word: str
+    red_gesture: str
+    yellow_word: str
+    yellow_gesture: str
+    who_is_alerted: str = Field(description="Who else is told about a red signal.")
+    leader_aftercare: str
+    follower_aftercare: str
+    updated_at: datetime | None
+    may_change: list[str] = Field(
+        description="The fields you may change: the follower all of them, the "
+        "leader their own aftercare wishes."
+    )
+
+
+class SafewordsIn(Schema):
+    """Only the fields sent change; the signals work whatever their words."""
+
+    red_word: Text(60, 1) | None = None
+    red_gesture: Text(200) | None = None
+    yellow_word: Text(60, 1) | None = None
+    yellow_gesture: Text(200) | None = None
+    who_is_alerted: Text(200) | None = None
+    leader_aftercare: Text(5000) | None = None
+    follower_aftercare: Text(5000) | None = None
+
+
+Direction = Literal["i_do", "done_to_me", "together"]
+Answer = Literal["yes", "maybe", "not_for_me", "hard_limit"]
+
+
+class IdeaOut(Schema):
+    id: int
+    group: str
+    text: str
+    directions: list[Direction] = Field(
+        description="The directions it is answered in: all three for an idea one "
+        "of you does to or for the other, else together."
+    )
+    my_answers: dict[Direction, Answer] = Field(
+        description="Your own answers; unanswered directions are left out "
+        "(never a no). Your partner never sees these."
+    )
+
+
+class ExplorationOut(Schema):
+    ideas: list[IdeaOut]
+    answered: int
+    total: int
+
+
+class MatchOut(Schema):
+    idea_id: int
+    text: str
+    my_direction: Direction
+    my_answer: Literal["yes", "maybe"]
+    partner_direction: Direction
+    partner_answer: Literal["yes", "maybe"]
+    both_yes: bool
+
+
+class IdeaIn(Schema):
+    text: Text(200, 1)
+    directional: StrictBool = Field(
+        False, description="One of you does it to or for the other."
+    )
+
+
+class AnswersIn(Schema):
+    answers: dict[Direction, Answer | Literal[""]] = Field(
+        description='Per direction; "" clears an answer (unanswered again).'
+    )
+
+
+class ProposedLimitOut(Schema):
+    id: int = Field(description="The limit's id in the draft.")
+    version: int = Field(description="The draft's number.")
+    text: str

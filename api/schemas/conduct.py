@@ -128,3 +128,31 @@ class MakeItRightIn(Schema):
 class MakeItRightProposalIn(Schema):
     name: Text(120, 1)
     description: Text(5000) = ""
+
+
+class PersonRecordOut(Schema):
+    me: bool
+    role: str
+    name: str
+    open: int = Field(description="Their incidents open now.")
+    slips_30: int = Field(description="Slips in the last 30 days.")
+    self_reported_30: int = Field(description="Of those, the ones they owned.")
+    days_without_missed: int
+    days_without_slip: int
+    on_time_rate: int | None = Field(
+        description="Per cent of the counted days without a late or missed duty."
+    )
+    counted_days: int
+
+
+class LedgerOut(Schema):
+    open: list[IncidentOut]
+    for_review: list[IncidentOut] = Field(
+        description="Open for a week or more: for the weekly review."
+    )
+    resolved: int
+    rewards: int
+    forgiven: int
+    consequences: int
+    made_right: int
+    people: list[PersonRecordOut]

@@ -4,7 +4,7 @@ from datetime import date, datetime, time
 from typing import Literal
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import Field, StrictBool
 
 from api.schemas import Clock, Day, Text, When
 
@@ -106,6 +106,7 @@ class PlannedPauseOut(Schema):
     starts_on: date | None
     at: time | None
     length_minutes: int | None
+    context: str = Field(description="A context window's context; else empty.")
 
 
 class PlanDayOut(Schema):
@@ -162,3 +163,19 @@ class PlannedPauseIn(Schema):
     starts_on: Day | None = None
     at: Clock | None = None
     length_minutes: int | None = Field(None, ge=1, le=60 * 24 * 60)
+    context: Text(200) = Field(
+        "",
+        description="One of the agreement's contexts: a window in which only "
+        "the duties linked to it are off the clock.",
+    )
+
+
+class ContextOut(Schema):
+    text: str = Field(description="As the agreement's first rule naming it says it.")
+    areas: list[str] = Field(description="The areas of life whose rules name it.")
+    on: bool = Field(description="In effect now: its duties are off the clock.")
+
+
+class ContextSwitchIn(Schema):
+    context: Text(200, 1) = Field(description="One of the agreement's contexts.")
+    on: StrictBool = Field(description="true: in effect from now; false: no longer.")

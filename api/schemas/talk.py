@@ -258,3 +258,8 @@ class SearchOut(Schema):
     decisions: list[MatterHitOut]
     entries: list[EntryOut] = Field(description="Only entries I may read.")
     review_notes: list[ReviewNoteHitOut]
+
+
+class NoteProposedOut(Schema):
+    version: int = Field(description="The draft the change is proposed in.")
+    comment: str = Field(description="The comment on the draft the note became.")

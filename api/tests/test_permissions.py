@@ -137,6 +137,20 @@ TABLE: dict[str, Case] = {
     ),
     "remove_agreement_item": member(NO_CONTENT, path=_rule),
     "compare_agreement_versions": member(),
+    "read_safewords": member(),
+    # The leader may change their own aftercare wishes, the follower anything.
+    "update_safewords": member(body=lambda w: {"leader_aftercare": "Tea, quiet"}),
+    "read_exploration": member(),
+    "read_exploration_matches": member(),
+    "add_idea": member(CREATED, body=lambda w: {"text": "A picnic at dawn"}),
+    "answer_idea": member(
+        path=lambda w: {"item_id": w.ids["idea_id"]},
+        body=lambda w: {"answers": {"together": "yes"}},
+    ),
+    # Both called it a hard limit; each may put theirs in the draft.
+    "propose_limit": member(
+        CREATED, path=lambda w: {"item_id": w.ids["limit_idea_id"]}
+    ),
     # duties: the owner gave the partner a task, on the clock.
     "read_today": member(),
     "read_plan": member(),
@@ -175,6 +189,10 @@ TABLE: dict[str, Case] = {
     ),
     "cancel_planned_pause": member(NO_CONTENT),
     "start_illness_pause": member(CREATED),  # either may fall ill
+    "list_contexts": member(),
+    "switch_context": member(
+        body=lambda w: {"context": "the children are home", "on": True}
+    ),
     # talk: the owner asked a question, wrote a private entry, started a review.
     "read_checkins": member(),
     "check_in": member(
@@ -214,6 +232,7 @@ TABLE: dict[str, Case] = {
     ),
     "mark_review_held": member(),
     "note_to_matter": member(CREATED),
+    "note_to_agreement": member(CREATED),
     # conduct: the owner reported the partner's broken rule.
     "list_incidents": member(),
     "report_incident": member(
@@ -239,6 +258,8 @@ TABLE: dict[str, Case] = {
     "make_it_right": member(BAD, body=lambda w: {"task": "Flowers"}),
     "complete_repair": member(BAD),  # nothing to repair yet
     "list_make_it_right": member(),
+    "read_ledger": member(),
+    "read_insights": member(),
     "propose_make_it_right": member(CREATED, body=lambda w: {"name": "A walk"}),
     "agree_make_it_right": member(
         OK, FORBIDDEN, path=lambda w: {"item_id": w.ids["mir_id"]}

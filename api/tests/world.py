@@ -20,11 +20,18 @@ def everything(
     """One of each thing the apps keep in the dynamic, made by the owner: a
     signed agreement and a draft with a rule, a task for the partner, a
     planned pause, a question, a private journal entry, a weekly review with
-    a note, the partner's broken rule, a make-it-right item, an e-mail channel.
+    a note, the partner's broken rule, a make-it-right item, an e-mail channel,
+    two ideas of their own on the exploration list (both partners called one a
+    hard limit).
     """
     dynamic = Dynamic.objects.get(pk=dynamic_id)
     version = sign_agreement(
-        dynamic, leader, follower, depths={"household": "delegated"}, now=at
+        dynamic,
+        leader,
+        follower,
+        depths={"household": "delegated"},
+        rules=[("household", "Quiet evenings", "the children are home")],
+        now=at,
     )
     draft = agreements.propose_draft(leader, dynamic_id, now=at)
     domain = draft.domain_set.get(key="household")
@@ -56,7 +63,23 @@ def everything(
         title="Up too late",
         now=at,
     )
+    idea = agreements.add_idea(
+        leader, dynamic_id, text="Dancing in the kitchen", directional=False, now=at
+    )
+    limit_idea = agreements.add_idea(
+        leader, dynamic_id, text="Anything in public", directional=False, now=at
+    )
+    for person in (leader, follower):
+        agreements.answer_idea(
+            person,
+            dynamic_id,
+            item_id=limit_idea.pk,
+            answers={"together": "hard_limit"},
+            now=at,
+        )
     return {
+        "idea_id": idea.pk,
+        "limit_idea_id": limit_idea.pk,
         "number": draft.number,
         "section": "rules",
         "domain_id": domain.pk,
