@@ -317,9 +317,18 @@ class ScheduledPause(models.Model):
         return not self.rule and self.ends_at is None
 
     def intervals(self, start, end) -> list[clock.Interval]:
-        """Returns this plan's pause intervals overlapping [start, end)."""
+        """Returns this plan's pause intervals overlapping [start, end).
+
+        A cancelled plan ends when it was cancelled: the time it had already
+        stopped the clocks stays paused, so cancelling never turns what was
+        excused then into late or missed."""
+        cancelled = self.cancelled_at
+        if cancelled is not None:
+            end = min(end, cancelled)
+            if end <= start:
+                return []
         if self.rule:
-            return clock.recurring_intervals(
+            found = clock.recurring_intervals(
                 self.rule,
                 starts_on=self.starts_on,
                 at=self.at,
@@ -328,11 +337,21 @@ class ScheduledPause(models.Model):
                 start=start,
                 end=end,
             )
-        if self.starts_at >= end or (
+        elif self.starts_at >= end or (
             self.ends_at is not None and self.ends_at <= start
         ):
             return []
-        return [clock.Interval(self.starts_at, self.ends_at)]
+        else:
+            found = [clock.Interval(self.starts_at, self.ends_at)]
+        if cancelled is None:
+            return found
+        return [
+            clock.Interval(
+                iv.start, cancelled if iv.end is None else min(iv.end, cancelled)
+            )
+            for iv in found
+            if iv.start < cancelled
+        ]
 
 
 class FeedToken(models.Model):

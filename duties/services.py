@@ -463,8 +463,9 @@ def clock_pauses(
     ]
     contexts: list[clock.Stop] = []
     recorded_lapses: list[clock.Stop] = []
-    planned = ScheduledPause.objects.filter(
-        dynamic_id=dynamic_id, cancelled_at__isnull=True
+    # A cancelled plan still stopped the clocks until it was cancelled.
+    planned = ScheduledPause.objects.filter(dynamic_id=dynamic_id).filter(
+        Q(cancelled_at__isnull=True) | Q(cancelled_at__gt=start)
     )
     for plan in planned:
         stops = _stops(plan, start, end)
@@ -727,6 +728,9 @@ def schedule_pause(
 def cancel_scheduled_pause(
     actor: User, dynamic_id: int, plan_id: int, *, now: datetime
 ) -> ScheduledPause:
+    """Cancels a planned pause from now on: one under way ends now, a repeating
+    one has no more windows; the time already paused stays paused. A pause
+    that is over is a fact and cannot be cancelled."""
     membership = require(actor, dynamic_id, Act.PAUSE)
     plan = (
         ScheduledPause.objects.filter(
@@ -738,6 +742,11 @@ def cancel_scheduled_pause(
     )
     if plan is None:
         raise Refused(_("There is no such planned pause."))
+    if not plan.rule and plan.ends_at is not None and plan.ends_at <= now:
+        raise Refused(
+            _("This pause is over; it stays in the record as it was."),
+            code="pause_over",
+        )
     plan.cancelled_at = now
     plan.save(update_fields=["cancelled_at"])
     audit.record(

@@ -3,10 +3,13 @@ ones never do, and the leader's misses land in the same table."""
 
 from datetime import UTC, datetime, time, timedelta
 
+import pytest
+
 from conduct.models import Incident
 from duties import services
 from duties.tests.factories import ritual_spec, task_spec
 from dynamics import services as dynamics_services
+from instep.errors import Refused
 from notify.reminders import materialise_occurrences
 
 H = timedelta(hours=1)
@@ -147,3 +150,67 @@ def test_leaders_missed_promise_is_a_leaders_slip_in_the_same_table(
     assert incident.subject == leader and incident.is_leaders
     assert incident.source == Incident.Source.MISSED
     assert incident.source_key == f"occurrence:{duty.occurrences.get().pk}"
+
+
+def test_cancelling_a_pause_under_way_keeps_the_time_already_paused(
+    agreement, dynamic, leader, follower, now
+):
+    duty = services.create_duty(leader, dynamic.pk, spec=ritual_spec(), now=now)
+    first = duty.occurrences.order_by("due_at").first()
+    plan = services.schedule_pause(
+        follower,
+        dynamic.pk,
+        reason="family",
+        starts_at=first.opens_at - H,
+        ends_at=first.due_at + 3 * H,
+        now=now,
+    )
+    # The leader calls it off an hour after the ritual fell due inside it.
+    services.cancel_scheduled_pause(leader, dynamic.pk, plan.pk, now=first.due_at + H)
+    services.materialise(now=first.due_at + 30 * H)
+    first.refresh_from_db()
+    assert first.outcome == "excused"
+    assert f"occurrence:{first.pk}" not in {s.source_key for s in _slips(dynamic)}
+
+
+def test_cancelling_a_repeating_pause_keeps_its_past_windows_only(
+    agreement, dynamic, leader, follower, now
+):
+    plan = services.schedule_pause(
+        follower,
+        dynamic.pk,
+        reason="family",
+        rule="FREQ=WEEKLY;BYDAY=SU",
+        starts_on=now.date(),
+        at=time(6),
+        length=14 * H,
+        now=now,
+    )
+    duty = services.create_duty(leader, dynamic.pk, spec=ritual_spec(), now=now)
+    sunday = datetime(2026, 11, 29, 7, tzinfo=UTC)
+    services.cancel_scheduled_pause(follower, dynamic.pk, plan.pk, now=sunday + 30 * H)
+    next_sunday = duty.occurrences.get(due_at=sunday + 7 * 24 * H)
+    services.materialise(now=next_sunday.due_at + 25 * H)
+    keys = {s.source_key for s in _slips(dynamic)}
+    assert f"occurrence:{duty.occurrences.get(due_at=sunday).pk}" not in keys
+    assert f"occurrence:{next_sunday.pk}" in keys
+
+
+def test_a_pause_that_is_over_cannot_be_cancelled(
+    agreement, dynamic, leader, follower, now
+):
+    plan = services.schedule_pause(
+        follower,
+        dynamic.pk,
+        reason="travel",
+        starts_at=now + H,
+        ends_at=now + 2 * H,
+        now=now,
+    )
+    with pytest.raises(Refused) as refused:
+        services.cancel_scheduled_pause(leader, dynamic.pk, plan.pk, now=now + 3 * H)
+    assert refused.value.message == (
+        "This pause is over; it stays in the record as it was."
+    )
+    plan.refresh_from_db()
+    assert plan.cancelled_at is None
