@@ -29,7 +29,7 @@ from dynamics.models import (
     Role,
     Signal,
 )
-from instep.errors import Refused
+from instep.errors import NotAllowed, Refused
 from notify import events as notify_events
 
 State = Dynamic.State
@@ -417,7 +417,11 @@ def _resume(
 
 @transaction.atomic
 def resume_dynamic(actor: User, dynamic_id: int, *, now: datetime) -> Dynamic:
-    """Ends an ordinary pause. After red, only both partners' aftercare resumes."""
+    """Ends an ordinary pause. After red, only both partners' aftercare resumes.
+
+    A pause is ended by the one who started it: either partner's right to
+    stop the clocks would be empty if the other could start them again at
+    once (a follower ill in bed, a leader who needs a break)."""
     membership = require(actor, dynamic_id, Act.RESUME)
     dynamic = _locked_dynamic(dynamic_id)
     pause = _open_pause(dynamic)
@@ -430,6 +434,15 @@ def resume_dynamic(actor: User, dynamic_id: int, *, now: datetime) -> Dynamic:
                 "in your aftercare check-in."
             ),
             code="red_needs_both",
+        )
+    if pause.started_by_id is not None and pause.started_by_id != actor.pk:
+        raise NotAllowed(
+            _(
+                "Your partner paused (%(reason)s); only they can resume. Ask them "
+                "when they are ready."
+            )
+            % {"reason": pause.get_reason_display().lower()},
+            code="pause_not_yours",
         )
     _resume(dynamic, pause, actor, now=now)
     audit.record(

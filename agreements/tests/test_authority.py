@@ -295,7 +295,7 @@ def test_authority_in_force_follows_signature_review_and_pauses(
     paused_at = now + timedelta(hours=2)
     dynamic_services.pause_dynamic(follower, dynamic.pk, now=paused_at)
     dynamic_services.resume_dynamic(
-        leader, dynamic.pk, now=paused_at + timedelta(hours=1)
+        follower, dynamic.pk, now=paused_at + timedelta(hours=1)
     )
     assert not authority.authority_in_force(
         dynamic, "sleep", paused_at + timedelta(minutes=30)

@@ -67,7 +67,7 @@ def test_both_partners_see_the_trail_newest_first(
     dynamic, leader, follower, client_for, now
 ):
     services.pause_dynamic(leader, dynamic.pk, now=now + timedelta(minutes=1))
-    services.resume_dynamic(follower, dynamic.pk, now=now + timedelta(minutes=2))
+    services.resume_dynamic(leader, dynamic.pk, now=now + timedelta(minutes=2))
     for person in (leader, follower):
         page = client_for(person).get(reverse("dynamics:audit", args=[dynamic.pk]))
         assert page.status_code == HTTPStatus.OK

@@ -7,7 +7,7 @@ from django.http import Http404
 
 from dynamics import services
 from dynamics.models import AuditEntry, Dynamic, Membership, Pause
-from instep.errors import Refused
+from instep.errors import NotAllowed, Refused
 
 State = Dynamic.State
 
@@ -48,16 +48,31 @@ def test_accepting_the_invitation_activates_the_dynamic_with_the_other_role(
     assert Membership.objects.get(dynamic=dynamic, user=follower).role == "follower"
 
 
-def test_either_partner_pauses_and_either_resumes(dynamic, leader, follower, now):
-    services.pause_dynamic(follower, dynamic.pk, reason="family", now=now)
+@pytest.mark.parametrize("who", ["leader", "follower"])
+def test_either_partner_pauses_and_only_they_resume(
+    dynamic, leader, follower, now, who
+):
+    pauser, other = (leader, follower) if who == "leader" else (follower, leader)
+    services.pause_dynamic(pauser, dynamic.pk, reason="illness", now=now)
     dynamic.refresh_from_db()
     assert dynamic.state == State.PAUSED
-    services.resume_dynamic(leader, dynamic.pk, now=now + timedelta(hours=1))
+    # The other cannot start the clocks again behind their back.
+    with pytest.raises(NotAllowed) as refused:
+        services.resume_dynamic(other, dynamic.pk, now=now + timedelta(minutes=1))
+    assert refused.value.code == "pause_not_yours"
+    assert refused.value.message == (
+        "Your partner paused (illness); only they can resume. Ask them when "
+        "they are ready."
+    )
+    dynamic.refresh_from_db()
+    assert dynamic.state == State.PAUSED
+    assert not AuditEntry.objects.filter(act="dynamic_resumed").exists()
+    services.resume_dynamic(pauser, dynamic.pk, now=now + timedelta(hours=1))
     dynamic.refresh_from_db()
     assert dynamic.state == State.ACTIVE
     pause = Pause.objects.get(dynamic=dynamic)
     assert pause.ended_at == now + timedelta(hours=1)
-    assert pause.ended_by == leader
+    assert pause.ended_by == pauser
 
 
 def test_pause_is_refused_while_forming_paused_or_ended(
@@ -123,7 +138,7 @@ def test_a_stranger_can_do_nothing_and_learns_nothing(dynamic, stranger, now):
 
 def test_every_transition_is_in_the_audit_trail(dynamic, leader, follower, now):
     services.pause_dynamic(leader, dynamic.pk, now=now)
-    services.resume_dynamic(follower, dynamic.pk, now=now)
+    services.resume_dynamic(leader, dynamic.pk, now=now)
     services.end_dynamic(follower, dynamic.pk, now=now)
     acts = list(
         AuditEntry.objects.filter(dynamic=dynamic)
@@ -135,7 +150,7 @@ def test_every_transition_is_in_the_audit_trail(dynamic, leader, follower, now):
         ("invitation_created", "leader"),
         ("invitation_accepted", "follower"),
         ("dynamic_paused", "leader"),
-        ("dynamic_resumed", "follower"),
+        ("dynamic_resumed", "leader"),
         ("dynamic_ended", "follower"),
     ]
 

@@ -52,7 +52,7 @@ def test_home_page_queries_do_not_grow_with_history(
         at = now + timedelta(hours=hour)
         services.send_signal(follower, dynamic.pk, "yellow", now=at)
         services.pause_dynamic(follower, dynamic.pk, now=at)
-        services.resume_dynamic(leader, dynamic.pk, now=at + timedelta(minutes=5))
+        services.resume_dynamic(follower, dynamic.pk, now=at + timedelta(minutes=5))
     # 12 for the dynamic itself, 2 for the talk card (check-in, matters),
     # 1 for the inbox badge in the page frame (notify).
     with django_assert_max_num_queries(15):
@@ -94,3 +94,21 @@ def test_pages_send_a_strict_content_security_policy(client, db):
     assert "script-src 'self'" in policy
     assert "unsafe-inline" not in policy
     assert "frame-ancestors 'none'" in policy
+
+
+def test_home_offers_resume_only_to_the_one_who_paused(
+    dynamic, leader, follower, client_for, now
+):
+    services.pause_dynamic(follower, dynamic.pk, reason="illness", now=now)
+    url = reverse("dynamics:home", args=[dynamic.pk])
+    resume = reverse("dynamics:resume", args=[dynamic.pk])
+    mine = client_for(follower).get(url).content.decode()
+    assert f'action="{resume}"' in mine
+    theirs = client_for(leader).get(url).content.decode()
+    assert f'action="{resume}"' not in theirs
+    assert "Your partner paused; only they can resume." in theirs
+    # Posting anyway changes nothing and says why.
+    page = client_for(leader).post(resume, follow=True).content.decode()
+    assert "only they can resume" in page
+    dynamic.refresh_from_db()
+    assert dynamic.state == "paused"

@@ -121,9 +121,7 @@ def test_matter_decide_by_excuses_paused_time(dynamic, leader, follower, now):
     """A pause of 10 h moves the deadline by 10 h; the leader is not late."""
     matter = _open(follower, dynamic, now, decide_by=now + timedelta(hours=24))
     dynamics_services.pause_dynamic(leader, dynamic.pk, now=now + timedelta(hours=2))
-    dynamics_services.resume_dynamic(
-        follower, dynamic.pk, now=now + timedelta(hours=12)
-    )
+    dynamics_services.resume_dynamic(leader, dynamic.pk, now=now + timedelta(hours=12))
     [row] = queries.open_matters(dynamic, now + timedelta(hours=30))
     assert row.deadline.state is DeadlineState.RUNNING
     assert row.deadline.due == now + timedelta(hours=34)

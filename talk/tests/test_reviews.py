@@ -59,7 +59,7 @@ def test_snapshot_counts_signals_pauses_decisions_and_open_matters(
     at = MONDAY + timedelta(hours=1)
     dynamics_services.send_signal(follower, dynamic.pk, "yellow", now=at)
     dynamics_services.pause_dynamic(follower, dynamic.pk, reason="illness", now=at)
-    dynamics_services.resume_dynamic(leader, dynamic.pk, now=at + timedelta(hours=5))
+    dynamics_services.resume_dynamic(follower, dynamic.pk, now=at + timedelta(hours=5))
     decided = services.open_matter(
         follower, dynamic.pk, kind="question", title="Holidays?", now=at
     )
