@@ -42,8 +42,17 @@ def delete_account(actor: User, *, password: str, now: datetime) -> None:
     """
     if not actor.check_password(password):
         raise Refused(_("That is not your password."), field="password")
-    leave_all(actor, now=now)
-    actor.delete()
+    erase_account(actor, now=now)
+
+
+@transaction.atomic
+def erase_account(person: User, *, now: datetime) -> None:
+    """Ends the person's dynamics for their partners, then deletes them: the one
+    way an account goes, from the settings page or an operator in the admin.
+    Deleting the row alone would leave the partner in an "active" dynamic of
+    one, with nothing in its audit trail."""
+    leave_all(person, now=now)
+    person.delete()
 
 
 PROFILE_FIELDS = (

@@ -86,3 +86,33 @@ def test_red_during_a_pause_with_a_clock_behind_turns_it_red(
         follower, dynamic.pk, "red", now=now - timedelta(seconds=5)
     )
     assert Pause.objects.get(dynamic=dynamic, ended_at__isnull=True).reason == "red"
+
+
+@pytest.mark.parametrize("how", ["one", "bulk"])
+def test_an_operator_deleting_someone_in_the_admin_ends_their_dynamics(
+    dynamic, leader, follower, user_factory, client, how
+):
+    operator = user_factory("Operator")
+    operator.is_staff = operator.is_superuser = True
+    operator.save()
+    client.force_login(operator)
+    if how == "one":
+        url = reverse("admin:accounts_user_delete", args=[follower.pk])
+        response = client.post(url, {"post": "yes"})
+    else:
+        response = client.post(
+            reverse("admin:accounts_user_changelist"),
+            {
+                "action": "delete_selected",
+                "_selected_action": [follower.pk],
+                "post": "yes",
+            },
+        )
+    assert response.status_code == HTTPStatus.FOUND
+    assert not User.objects.filter(pk=follower.pk).exists()
+    dynamic.refresh_from_db()
+    assert dynamic.state == Dynamic.State.ENDED
+    assert AuditEntry.objects.filter(dynamic=dynamic, act="member_left").count() == 1
+    assert list(Membership.objects.filter(dynamic=dynamic)) == [
+        Membership.objects.get(user=leader)
+    ]
