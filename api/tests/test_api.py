@@ -339,3 +339,10 @@ def test_locked_session_calling_the_api_gets_json_401_not_a_redirect(
     assert api_client(follower).get(f"{API}/me").status_code == HTTPStatus.OK
     # The lock screen still works for the pages.
     assert client.get("/").status_code == HTTPStatus.FOUND
+    # Red is never locked away, not even from the app's own scripts; the rest
+    # of the signals stay behind the lock.
+    yellow = post(client, f"/dynamics/{dynamic.pk}/signals", {"kind": "yellow"})
+    assert yellow.status_code == HTTPStatus.UNAUTHORIZED
+    red = post(client, f"/dynamics/{dynamic.pk}/signals", {"kind": "red"})
+    assert red.status_code == HTTPStatus.CREATED
+    assert Signal.objects.get(dynamic=dynamic).kind == "red"
