@@ -10,6 +10,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core import mail
 from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Error as PlaywrightError
 
 PASSWORD = "a long and quiet evening walk"
 PHONE = {"width": 390, "height": 844}
@@ -28,7 +29,15 @@ def shot(page: Page, step: str, *, full_page: bool = True) -> Path:
         # A reload keeps the scroll position; the sticky header would then
         # land in the middle of a full-page picture.
         page.evaluate("() => window.scrollTo(0, 0)")
-    page.screenshot(path=str(path), full_page=full_page, animations="disabled")
+    try:
+        page.screenshot(path=str(path), full_page=full_page, animations="disabled")
+    except PlaywrightError as error:
+        # Chromium now and then declines one capture on a busy machine ("Unable
+        # to capture screenshot"); the picture is a record, not the assertion,
+        # so it gets one more try before the journey fails.
+        if "Unable to capture screenshot" not in str(error):
+            raise
+        page.screenshot(path=str(path), full_page=full_page, animations="disabled")
     return path
 
 
