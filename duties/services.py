@@ -29,7 +29,7 @@ from dynamics import services as dynamics_services
 from dynamics.access import Act, require
 from dynamics.models import Dynamic, Membership, Pause, Role
 from instep import images
-from instep.errors import Refused
+from instep.errors import NotAllowed, Refused
 
 # Occurrences exist this far ahead, so that pages never expand rules.
 HORIZON = timedelta(days=14)
@@ -730,7 +730,10 @@ def cancel_scheduled_pause(
 ) -> ScheduledPause:
     """Cancels a planned pause from now on: one under way ends now, a repeating
     one has no more windows; the time already paused stays paused. A pause
-    that is over is a fact and cannot be cancelled."""
+    that is over is a fact and cannot be cancelled.
+
+    Only the one who planned it cancels it, as only the one who paused
+    resumes: the partner's time off is not theirs to take back."""
     membership = require(actor, dynamic_id, Act.PAUSE)
     plan = (
         ScheduledPause.objects.filter(
@@ -742,6 +745,11 @@ def cancel_scheduled_pause(
     )
     if plan is None:
         raise Refused(_("There is no such planned pause."))
+    if plan.created_by_id is not None and plan.created_by_id != actor.pk:
+        raise NotAllowed(
+            _("Your partner planned this pause; only they can cancel it. Ask them."),
+            code="pause_not_yours",
+        )
     if not plan.rule and plan.ends_at is not None and plan.ends_at <= now:
         raise Refused(
             _("This pause is over; it stays in the record as it was."),

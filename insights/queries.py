@@ -225,13 +225,15 @@ def pause_rows(
         .filter(Q(ended_at__isnull=True) | Q(ended_at__gt=start))
         .values_list("started_at", "ended_at", "reason")
     )
-    planned = ScheduledPause.objects.filter(
-        dynamic_id=dynamic_id,
-        rule="",
-        cancelled_at__isnull=True,
-        starts_at__lt=end,
-        ends_at__gt=start,
-    ).values_list("starts_at", "ends_at", "reason")
+    # A plan cancelled while under way stopped the clocks until then.
+    planned = [
+        (s, e if cancelled is None else min(e, cancelled), reason)
+        for s, e, reason, cancelled in ScheduledPause.objects.filter(
+            dynamic_id=dynamic_id, rule="", starts_at__lt=end, ends_at__gt=start
+        )
+        .filter(Q(cancelled_at__isnull=True) | Q(cancelled_at__gt=F("starts_at")))
+        .values_list("starts_at", "ends_at", "reason", "cancelled_at")
+    ]
     labels = dict(Pause.Reason.choices)
     return sorted(
         (s, e, str(labels.get(reason, reason)).lower())

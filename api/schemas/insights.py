@@ -27,7 +27,10 @@ class InsightsOut(Schema):
     range: Range
     start: date
     end: date = Field(description="The day after the last one shown.")
-    grain: Literal["day", "week", "month"]
+    grain: Literal["day", "week", "month"] = Field(
+        description="A column per this in the on-time, streak and incident charts; "
+        "check-ins go one finer (days over 4 weeks), decisions by month."
+    )
     charts: list[ChartOut]
     signals: str = Field(description="The signals of the range, in words.")
     pauses: str = Field(description="The pauses of the range, in words.")

@@ -187,7 +187,8 @@ TABLE: dict[str, Case] = {
         CREATED,
         body=lambda w: {"reason": "family", "starts_at": _in(3), "ends_at": _in(4)},
     ),
-    "cancel_planned_pause": member(NO_CONTENT),
+    # The owner planned it: theirs alone to cancel.
+    "cancel_planned_pause": member(FORBIDDEN, NO_CONTENT),
     "start_illness_pause": member(CREATED),  # either may fall ill
     "list_contexts": member(),
     "switch_context": member(

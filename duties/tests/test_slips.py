@@ -9,7 +9,7 @@ from conduct.models import Incident
 from duties import services
 from duties.tests.factories import ritual_spec, task_spec
 from dynamics import services as dynamics_services
-from instep.errors import Refused
+from instep.errors import NotAllowed, Refused
 from notify.reminders import materialise_occurrences
 
 H = timedelta(hours=1)
@@ -165,8 +165,13 @@ def test_cancelling_a_pause_under_way_keeps_the_time_already_paused(
         ends_at=first.due_at + 3 * H,
         now=now,
     )
-    # The leader calls it off an hour after the ritual fell due inside it.
-    services.cancel_scheduled_pause(leader, dynamic.pk, plan.pk, now=first.due_at + H)
+    # The leader cannot call it off; the follower does, an hour after the
+    # ritual fell due inside it.
+    with pytest.raises(NotAllowed):
+        services.cancel_scheduled_pause(
+            leader, dynamic.pk, plan.pk, now=first.due_at + H
+        )
+    services.cancel_scheduled_pause(follower, dynamic.pk, plan.pk, now=first.due_at + H)
     services.materialise(now=first.due_at + 30 * H)
     first.refresh_from_db()
     assert first.outcome == "excused"
@@ -208,7 +213,7 @@ def test_a_pause_that_is_over_cannot_be_cancelled(
         now=now,
     )
     with pytest.raises(Refused) as refused:
-        services.cancel_scheduled_pause(leader, dynamic.pk, plan.pk, now=now + 3 * H)
+        services.cancel_scheduled_pause(follower, dynamic.pk, plan.pk, now=now + 3 * H)
     assert refused.value.message == (
         "This pause is over; it stays in the record as it was."
     )

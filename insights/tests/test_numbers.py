@@ -159,3 +159,34 @@ def test_weeks_follow_the_viewers_time_zone(history, leader):
     in_auckland = _insights(history, leader).on_time
     assert _cells(in_auckland, "You")[1:3] == ["100% (2 of 2)", "50% (2 of 4)"]
     assert in_auckland.table_head[0] == "2 Nov"
+
+
+def test_a_planned_pause_cancelled_midway_is_shaded_until_it_was_cancelled(
+    history, leader, follower
+):
+    from duties.models import ScheduledPause
+    from insights.tests.conftest import at
+
+    common = {"dynamic": history, "created_by": follower, "created_at": at(10)}
+    ScheduledPause.objects.create(
+        **common,
+        reason="travel",
+        starts_at=at(12, hour=0),
+        ends_at=at(15, hour=0),
+        cancelled_at=at(13, hour=0),
+    )
+    # Cancelled before it began: it never stopped a clock.
+    ScheduledPause.objects.create(
+        **common,
+        reason="family",
+        starts_at=at(18, hour=0),
+        ends_at=at(19, hour=0),
+        cancelled_at=at(17, hour=0),
+    )
+    insights = _insights(history, leader)
+    titles = [band.title for band in insights.on_time.bands]
+    assert titles == [
+        "Paused (illness) from 6 Nov to 7 Nov",
+        "Paused (travel) from 12 Nov to 13 Nov",
+    ]
+    assert insights.pauses_summary.startswith("2 pauses (2 days in all)")
