@@ -10,6 +10,7 @@ from pydantic import (
     AwareDatetime,
     BeforeValidator,
     Field,
+    StrictBool,
     StringConstraints,
 )
 
@@ -73,7 +74,7 @@ class ProfileIn(Schema):
     display_name: Text(60, 1) | None = None
     time_zone: Text(64, 1) | None = None
     locale: Text(10, 1) | None = None
-    discreet: bool | None = None
+    discreet: StrictBool | None = None
     lock_after_minutes: Literal[1, 2, 5, 15, 60] | None = None
 
 
@@ -175,7 +176,7 @@ class SignalIn(Schema):
 class AftercareIn(Schema):
     feeling: int = Field(ge=1, le=5)
     note: Text(5000) = ""
-    ready_to_resume: bool
+    ready_to_resume: StrictBool
 
 
 class AuditEntryOut(Schema):

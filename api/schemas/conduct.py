@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import Literal
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import Field, StrictBool
 
 from api.schemas import MAX_ID, Page, Text, When
 
@@ -101,7 +101,7 @@ class ConsequenceIn(Schema):
     consequence_id: int | None = OptionalId
     task: Text(200) = ""
     task_due_at: When | None = None
-    soft_limit_checked: bool = False
+    soft_limit_checked: StrictBool = False
 
 
 class DeferIn(Schema):

@@ -19,10 +19,10 @@ class DutyIn(Schema):
     domain: Text(60, 1) = Field(description="The area of life's key, e.g. household.")
     assignee_role: Literal["leader", "follower"]
     instructions: Text(5000) = ""
-    needs_note: bool = False
-    needs_photo: bool = False
-    view_once: bool = False
-    reviewed: bool = False
+    needs_note: StrictBool = False
+    needs_photo: StrictBool = False
+    view_once: StrictBool = False
+    reviewed: StrictBool = False
     rule: Text(200) = Field("", description="Rituals: an RFC 5545 rule, FREQ=DAILY.")
     at: Clock | None = Field(None, description="Rituals: the local time of day.")
     starts_on: Day | None = Field(None, description="Rituals: the first day.")
@@ -149,7 +149,7 @@ class DutyHistoryOut(Schema):
 
 
 class ReviewIn(Schema):
-    approve: bool
+    approve: StrictBool
     note: Text(2000) = ""
 
 

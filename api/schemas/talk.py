@@ -4,7 +4,7 @@ from datetime import date, datetime, time
 from typing import Literal
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import Field, StrictBool
 
 from api.schemas import Clock, Page, Text, When
 
@@ -61,7 +61,7 @@ class CheckInsOut(Schema):
 class AftercareAnswerIn(Schema):
     feeling: int = Scale
     note: Text(5000) = ""
-    ready_to_resume: bool
+    ready_to_resume: StrictBool
 
 
 class CheckInIn(Schema):
@@ -89,7 +89,7 @@ class CheckInIn(Schema):
 
 class PromptIn(Schema):
     prompt_at: Clock
-    enabled: bool = True
+    enabled: StrictBool = True
 
 
 class PromptOut(Schema):
@@ -152,7 +152,7 @@ class DecisionIn(Schema):
 
 
 class MatterAnswerIn(Schema):
-    accept: bool
+    accept: StrictBool
     reason: Text(10000) = ""
 
 

@@ -346,3 +346,23 @@ def test_locked_session_calling_the_api_gets_json_401_not_a_redirect(
     red = post(client, f"/dynamics/{dynamic.pk}/signals", {"kind": "red"})
     assert red.status_code == HTTPStatus.CREATED
     assert Signal.objects.get(dynamic=dynamic).kind == "red"
+
+
+@pytest.mark.parametrize("value", [1, 0, "true", "yes", None])
+def test_a_yes_or_no_must_be_sent_as_true_or_false(
+    api_client, dynamic, follower, value
+):
+    # 1 or "yes" from a script is a bug to hear about, not a guess to act on.
+    response = api_client(follower).put(
+        f"{API}/dynamics/{dynamic.pk}/checkins/prompt",
+        {"prompt_at": "20:00", "enabled": value},
+        content_type=JSON,
+    )
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert response.json()["code"] == "invalid"
+    ok = api_client(follower).put(
+        f"{API}/dynamics/{dynamic.pk}/checkins/prompt",
+        {"prompt_at": "20:00", "enabled": False},
+        content_type=JSON,
+    )
+    assert ok.status_code == HTTPStatus.OK
