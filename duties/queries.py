@@ -221,13 +221,7 @@ def plan(me: Membership, who: Membership, now: datetime) -> Plan:
     )
     stops = clock_pauses(me.dynamic_id, start, end, now=now, couple=me.couple)
     pauses = stops.common_intervals()
-    planned = list(
-        ScheduledPause.objects.filter(
-            dynamic_id=me.dynamic_id, cancelled_at__isnull=True
-        )
-        .exclude(scope=ScheduledPause.Scope.IMPOSED)
-        .order_by("created_at")
-    )
+    planned = planned_pauses(me, now)
     by_day: dict[date, list[Row]] = {}
     for occ in occs:
         by_day.setdefault(occ.due_at.astimezone(tz).date(), []).append(
@@ -400,6 +394,22 @@ def outcomes_by_assignee(
         row = counts.setdefault(assignee_id, dict.fromkeys(WEEK_BUCKETS.values(), 0))
         row[WEEK_BUCKETS[outcome]] += n
     return counts
+
+
+def planned_pauses(me: Membership, now: datetime) -> list[ScheduledPause]:
+    """Returns the pauses the couple planned that are still to come or under
+    way, repeating ones included, oldest plan first (one query). Not in it: a
+    lapse the worker wrote down, a context switched on (see
+    ``context_states``), and plans cancelled or over."""
+    return list(
+        ScheduledPause.objects.filter(
+            dynamic_id=me.dynamic_id, cancelled_at__isnull=True
+        )
+        .exclude(scope=ScheduledPause.Scope.IMPOSED)
+        .exclude(scope=ScheduledPause.Scope.CONTEXT, rule="", ends_at__isnull=True)
+        .filter(Q(rule__gt="") | Q(ends_at__isnull=True) | Q(ends_at__gt=now))
+        .order_by("created_at")
+    )
 
 
 @dataclass(frozen=True)

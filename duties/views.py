@@ -4,7 +4,6 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -395,13 +394,7 @@ def pauses(request: HttpRequest, dynamic_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Planned. The clocks will stop then."))
             return redirect_see_other("duties:pauses", dynamic_id)
-    plans = list(
-        me.dynamic.scheduled_pauses.filter(cancelled_at__isnull=True)
-        .exclude(scope="imposed")
-        .exclude(scope="context", rule="", ends_at__isnull=True)
-        .filter(Q(rule__gt="") | Q(ends_at__isnull=True) | Q(ends_at__gt=now))
-        .order_by("created_at")
-    )
+    plans = queries.planned_pauses(me, now)
     return render(
         request,
         "duties/pauses.html",

@@ -374,3 +374,24 @@ def test_pauses_page_says_a_recurring_pause_in_words(
     )
     html = client_for(leader).get(_url("pauses", dynamic.pk)).content.decode()
     assert "Every Sunday, from 10:00 for 10 h 00 min" in html
+
+
+def test_plan_and_pauses_list_only_the_pauses_still_to_come(
+    agreement, dynamic, leader, follower, client_for, api_client, frozen
+):
+    def plan(reason, start, end, **kw):
+        return services.schedule_pause(
+            follower, dynamic.pk, reason=reason, starts_at=start, ends_at=end,
+            now=frozen, **kw,
+        )  # fmt: skip
+
+    coming = plan("travel", frozen + 24 * H, frozen + 48 * H)
+    plan("family", frozen + H, frozen + 2 * H)  # over by the time we look
+    dropped = plan("break", frozen + 72 * H, frozen + 80 * H)
+    services.cancel_scheduled_pause(follower, dynamic.pk, dropped.pk, now=frozen)
+    later = frozen + 3 * H
+    with time_machine.travel(later, tick=False):
+        body = api_client(leader).get(f"/api/v1/dynamics/{dynamic.pk}/plan").json()
+        page = client_for(leader).get(_url("pauses", dynamic.pk))
+    assert [p["id"] for p in body["planned_pauses"]] == [coming.pk]
+    assert [p.pk for p in page.context["plans"]] == [coming.pk]
