@@ -86,6 +86,11 @@ def couple(user_factory, dynamic_factory):
     return dynamic, leader, follower
 
 
+def slip_duty(slip: Incident) -> int:
+    """The id of the duty an incident's repair task runs as."""
+    return Incident.objects.get(pk=slip.pk).duty_id
+
+
 def _missed_ritual(dynamic, leader, now) -> Duty:
     """A weekly ritual of the follower's whose last time was 30 hours ago:
     past the 24 hours in which it could still be ticked, so it is missed."""
@@ -165,6 +170,14 @@ def test_missed_ritual_is_reflected_on_corrected_and_closed_by_doing_it(
     expect(card.get_by_role("link", name="Retire")).to_have_count(0)
     assert_no_horizontal_overflow(leader_page)
     shot(leader_page, "7-05b-leader-duties-repair-task")
+    # An old link to retire it says why not, and leads to the incident.
+    leader_page.goto(f"{base}/d/{dynamic.pk}/duties/{slip_duty(slip)}/retire/")
+    expect(leader_page.get_by_role("button", name="Retire it")).to_have_count(0)
+    expect(
+        leader_page.get_by_text("To call it off, forgive the incident")
+    ).to_be_visible()
+    assert_no_horizontal_overflow(leader_page)
+    shot(leader_page, "7-05c-leader-retire-refused")
 
     # The follower sees it as a consequence task, and on Today with its
     # countdown; ticking it there closes the incident.
