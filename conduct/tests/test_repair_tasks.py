@@ -34,6 +34,22 @@ def _correct(leader, incident, menu, now, *, reviewed=False, task="Ten lines"):
     )
 
 
+def _reward_owed(leader, dynamic, menu, now) -> Incident:
+    """The leader praises the follower and owes breakfast on Sunday for it."""
+    praise = services.report_incident(
+        leader, dynamic.pk, source="praise", about="partner", title="Brave", now=now
+    )
+    return services.give_reward(
+        leader,
+        dynamic.pk,
+        praise.pk,
+        consequence_id=menu["Breakfast in bed"].pk,
+        task="Breakfast on Sunday",
+        task_due_at=now + 24 * H,
+        now=now,
+    )
+
+
 def _occurrence(incident: Incident) -> Occurrence:
     return Occurrence.objects.get(duty_id=incident.duty_id)
 
@@ -219,21 +235,10 @@ def test_consequence_task_touching_a_hard_limit_is_refused_and_no_duty_is_made(
 def test_reward_owed_is_on_the_leaders_today_and_delivering_it_closes(
     leader, follower, dynamic, menu, now
 ):
-    praise = services.report_incident(
+    services.report_incident(
         follower, dynamic.pk, source="praise", about="partner", title="Kind", now=now
     )
-    praise = services.report_incident(
-        leader, dynamic.pk, source="praise", about="partner", title="Brave", now=now
-    )
-    owed = services.give_reward(
-        leader,
-        dynamic.pk,
-        praise.pk,
-        consequence_id=menu["Breakfast in bed"].pk,
-        task="Breakfast on Sunday",
-        task_due_at=now + 24 * H,
-        now=now,
-    )
+    owed = _reward_owed(leader, dynamic, menu, now)
     duty = Duty.objects.get(pk=owed.duty_id)
     assert duty.assignee == leader
     duties.complete(leader, dynamic.pk, _occurrence(owed).pk, now=now + H)
@@ -295,18 +300,7 @@ def test_leader_retiring_a_repair_task_under_way_is_refused_and_told_to_forgive(
 
 
 def test_a_reward_owed_cannot_be_retired_away(leader, follower, dynamic, menu, now):
-    praise = services.report_incident(
-        leader, dynamic.pk, source="praise", about="partner", title="Brave", now=now
-    )
-    owed = services.give_reward(
-        leader,
-        dynamic.pk,
-        praise.pk,
-        consequence_id=menu["Breakfast in bed"].pk,
-        task="Breakfast on Sunday",
-        task_due_at=now + 24 * H,
-        now=now,
-    )
+    owed = _reward_owed(leader, dynamic, menu, now)
     with pytest.raises(Refused) as e:
         duties.retire_duty(leader, dynamic.pk, owed.duty_id, now=now + H)
     assert e.value.message == (
