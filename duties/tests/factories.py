@@ -104,3 +104,17 @@ def task_spec(due_at: datetime, **kw) -> services.DutySpec:
         "due_at": due_at,
     }
     return services.DutySpec(**{**base, **kw})
+
+
+def sunday_family_time(dynamic: Dynamic, follower: User, now: datetime):
+    """The follower's weekly family time: Sundays 06:00 to 20:00 UTC."""
+    return services.schedule_pause(
+        follower,
+        dynamic.pk,
+        reason="family",
+        rule="FREQ=WEEKLY;BYDAY=SU",
+        starts_on=now.date(),
+        at=time(6),
+        length=timedelta(hours=14),
+        now=now,
+    )

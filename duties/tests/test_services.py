@@ -10,7 +10,12 @@ from django.core.management import call_command
 
 from duties import services
 from duties.models import Duty, Occurrence
-from duties.tests.factories import ritual_spec, sign_agreement, task_spec
+from duties.tests.factories import (
+    ritual_spec,
+    sign_agreement,
+    sunday_family_time,
+    task_spec,
+)
 from dynamics.models import AuditEntry, Dynamic
 from instep.errors import NotAllowed, Refused
 from instep.tests import images
@@ -435,16 +440,7 @@ def test_misses_are_recorded_as_facts(agreement, dynamic, leader, now):
 def test_ritual_due_in_a_planned_sunday_pause_is_excused(
     agreement, dynamic, leader, follower, now
 ):
-    services.schedule_pause(
-        follower,
-        dynamic.pk,
-        reason="family",
-        rule="FREQ=WEEKLY;BYDAY=SU",
-        starts_on=now.date(),
-        at=time(6),
-        length=14 * H,
-        now=now,
-    )
+    sunday_family_time(dynamic, follower, now)
     duty = services.create_duty(leader, dynamic.pk, spec=ritual_spec(), now=now)
     sunday = duty.occurrences.get(due_at=datetime(2026, 11, 29, 7, tzinfo=UTC))
     services.materialise(now=sunday.due_at + 49 * H)

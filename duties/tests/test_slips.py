@@ -1,32 +1,18 @@
 """Late and missed occurrences become conduct incidents, exactly once; excused
 ones never do, and the leader's misses land in the same table."""
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from conduct.models import Incident
 from duties import services
-from duties.tests.factories import ritual_spec, task_spec
+from duties.tests.factories import ritual_spec, sunday_family_time, task_spec
 from dynamics import services as dynamics_services
 from instep.errors import NotAllowed, Refused
 from notify.reminders import materialise_occurrences
 
 H = timedelta(hours=1)
-
-
-def _sunday_family_time(dynamic, follower, now):
-    """The follower's weekly family time: Sundays 06:00 to 20:00 UTC."""
-    return services.schedule_pause(
-        follower,
-        dynamic.pk,
-        reason="family",
-        rule="FREQ=WEEKLY;BYDAY=SU",
-        starts_on=now.date(),
-        at=time(6),
-        length=14 * H,
-        now=now,
-    )
 
 
 def _slips(dynamic) -> list[Incident]:
@@ -100,7 +86,7 @@ def test_tick_in_time_or_forgotten_tick_records_nothing(
 def test_duty_due_in_a_planned_pause_is_excused_and_never_an_incident(
     agreement, dynamic, leader, follower, now
 ):
-    _sunday_family_time(dynamic, follower, now)
+    sunday_family_time(dynamic, follower, now)
     duty = services.create_duty(leader, dynamic.pk, spec=ritual_spec(), now=now)
     sunday = duty.occurrences.get(due_at=datetime(2026, 11, 29, 7, tzinfo=UTC))
     services.materialise(now=sunday.due_at + 25 * H)
@@ -186,7 +172,7 @@ def test_cancelling_a_pause_under_way_keeps_the_time_already_paused(
 def test_cancelling_a_repeating_pause_keeps_its_past_windows_only(
     agreement, dynamic, leader, follower, now
 ):
-    plan = _sunday_family_time(dynamic, follower, now)
+    plan = sunday_family_time(dynamic, follower, now)
     duty = services.create_duty(leader, dynamic.pk, spec=ritual_spec(), now=now)
     sunday = datetime(2026, 11, 29, 7, tzinfo=UTC)
     services.cancel_scheduled_pause(follower, dynamic.pk, plan.pk, now=sunday + 30 * H)
