@@ -891,6 +891,7 @@ class _Couple:
                             after_red=after_red,
                             created_at=noon,
                             updated_at=noon,
+                            shared_updated_at=noon,
                         )
                     )
                 day += timedelta(days=1)

@@ -75,7 +75,11 @@ class CheckIn(models.Model):
         Pause, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField()
+    # The owner's own "last changed", private answers included.
     updated_at = models.DateTimeField()
+    # When what the partner sees of it (the shared answers) last changed: the
+    # only time the partner is shown, so that a private edit stays unseen.
+    shared_updated_at = models.DateTimeField()
 
     class Meta:
         constraints = [
@@ -98,6 +102,15 @@ class CheckIn(models.Model):
     @property
     def shares_anything(self) -> bool:
         return any(getattr(self, f"{name}_shared") for name in ANSWER_FIELDS)
+
+    @property
+    def shared_answers(self) -> dict[str, object]:
+        """Returns the answers the partner sees, by name; private ones are absent."""
+        return {
+            name: getattr(self, name)
+            for name in ANSWER_FIELDS
+            if getattr(self, f"{name}_shared")
+        }
 
 
 class Matter(models.Model):

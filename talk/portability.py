@@ -82,6 +82,7 @@ def export_talk(user: User) -> dict[str, Any]:
                 "after_red": red_pauses.get(c.after_red_id),
                 "created_at": c.created_at,
                 "updated_at": c.updated_at,
+                "shared_updated_at": c.shared_updated_at,
             }
             for c in dynamic.checkins.filter(user=user).order_by("day")
         ]
@@ -205,6 +206,8 @@ def _import_own(context, dynamic, users, person: User, d: dict, entries: dict):
             after_red=pauses.get(parse_at(c["after_red"])),
             created_at=parse_at(c["created_at"]),
             updated_at=parse_at(c["updated_at"]),
+            # Archives from before this time was kept: the last change then.
+            shared_updated_at=parse_at(c.get("shared_updated_at") or c["updated_at"]),
         )
     if p := d["checkin_prompt"]:
         CheckInPrompt.objects.create(

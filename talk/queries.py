@@ -62,16 +62,11 @@ class SharedCheckIn:
 
     @classmethod
     def of(cls, checkin: CheckIn) -> "SharedCheckIn":
-        shared = {
-            name: getattr(checkin, name)
-            for name in ANSWER_FIELDS
-            if getattr(checkin, f"{name}_shared")
-        }
         return cls(
             day=checkin.day,
-            updated_at=checkin.updated_at,
+            updated_at=checkin.shared_updated_at,
             after_red=checkin.after_red_id is not None,
-            **shared,
+            **checkin.shared_answers,
         )
 
     @property

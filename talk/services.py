@@ -136,11 +136,16 @@ def check_in(
         dynamic=dynamic,
         user=actor,
         day=day,
-        defaults={**values, "created_at": now},
+        defaults={**values, "created_at": now, "shared_updated_at": now},
     )
     if not created:
+        seen_before = (checkin.shared_answers, checkin.after_red_id)
         for name, value in values.items():
             setattr(checkin, name, value)
+        # The partner's "updated" moves only when what they see changed: a
+        # private edit must not tell them that something private changed.
+        if (checkin.shared_answers, checkin.after_red_id) != seen_before:
+            checkin.shared_updated_at = now
         checkin.save()
     if aftercare is not None:
         if red is None:

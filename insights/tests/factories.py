@@ -56,7 +56,7 @@ def checkin(
     shared = {f"{name}_shared": name not in private for name in fields}
     return CheckIn.objects.create(
         dynamic=dynamic, user=user, day=day, created_at=at, updated_at=at,
-        **fields, **shared,
+        shared_updated_at=at, **fields, **shared,
     )  # fmt: skip
 
 

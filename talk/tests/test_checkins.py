@@ -223,3 +223,55 @@ def test_check_in_page_queries_do_not_grow_with_history(
         client.get(url)  # the first visit of a day records presence
         with django_assert_max_num_queries(13):
             assert client.get(url).status_code == HTTPStatus.OK
+
+
+def test_follower_editing_only_private_answers_leaves_the_partners_view_unchanged(
+    dynamic, follower, now
+):
+    shared = {"mood", "energy"}
+    _check_in(follower, dynamic, now, shared=shared, note="first thought")
+    before = queries.latest_shared_checkin(dynamic, follower)
+    _check_in(
+        follower,
+        dynamic,
+        now + timedelta(hours=2),
+        shared=shared,
+        note="a second, private thought",
+        stress=1,
+    )
+    assert queries.latest_shared_checkin(dynamic, follower) == before
+    assert CheckIn.objects.get(user=follower).updated_at == now + timedelta(hours=2)
+
+
+def test_follower_changing_a_shared_answer_moves_the_partners_updated_time(
+    dynamic, follower, now
+):
+    _check_in(follower, dynamic, now, shared={"mood"}, mood=2)
+    _check_in(follower, dynamic, now + timedelta(hours=2), shared={"mood"}, mood=4)
+    seen = queries.latest_shared_checkin(dynamic, follower)
+    assert seen.mood == 4
+    assert seen.updated_at == now + timedelta(hours=2)
+
+
+@time_machine.travel(datetime(2026, 11, 23, 9, 0, tzinfo=UTC), tick=False)
+def test_partner_reading_the_api_cannot_tell_a_private_edit_happened(
+    dynamic, leader, follower, api_client
+):
+    url = f"/api/v1/dynamics/{dynamic.pk}/checkins"
+    body = {**SCALES, "needs": "", "wants": "", "note": "private"}
+    writer = api_client(follower)
+    answer = writer.post(
+        url, {**body, "shared": ["mood", "energy"]}, content_type="application/json"
+    )
+    assert answer.status_code == HTTPStatus.OK
+    reader = api_client(leader)
+    before = reader.get(url).json()["partner_latest"]
+    with time_machine.travel(datetime(2026, 11, 23, 11, 0, tzinfo=UTC), tick=False):
+        writer.post(
+            url,
+            {**body, "note": "changed in private", "shared": ["mood", "energy"]},
+            content_type="application/json",
+        )
+        after = reader.get(url).json()["partner_latest"]
+    assert after == before
+    assert before["updated_at"].startswith("2026-11-23T09:00")
