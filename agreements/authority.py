@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from agreements.reading import as_read
 from instep.errors import NotAllowed, Refused
 
 
@@ -97,18 +98,22 @@ def tags_of(text_or_tags: str | Iterable[str]) -> frozenset[str]:
 def touches(limit_tags: frozenset[str], text_or_tags: str | Iterable[str]) -> str:
     """Returns the first limit tag the thing carries, or "".
 
-    A string is read as text: a tag matches where it stands as whole words
-    ("bed" matches "make the bed", not "bedtime"). Anything else is a
-    collection of tags, matched exactly.
+    Both sides are compared as a reader sees them (``reading.as_read``: NFKC,
+    no invisible characters, case folded, confusables reduced to one
+    skeleton), so look-alike spellings of a tag still touch it. A string is
+    read as text: a tag matches where it stands as whole words ("bed" matches
+    "make the bed", not "bedtime"). Anything else is a collection of tags,
+    matched whole.
     """
     if isinstance(text_or_tags, str):
-        text = _SPACES.sub(" ", text_or_tags).lower()
+        text = as_read(text_or_tags)
         for tag in sorted(limit_tags):
-            if re.search(rf"(?<!\w){re.escape(tag)}(?!\w)", text):
+            word = as_read(tag)
+            if word and re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text):
                 return tag
         return ""
-    carried = tags_of(text_or_tags)
-    return next(iter(sorted(limit_tags & carried)), "")
+    carried = {as_read(str(t)) for t in text_or_tags} - {""}
+    return next((tag for tag in sorted(limit_tags) if as_read(tag) in carried), "")
 
 
 def local_date(at: datetime, time_zone: str) -> date:
