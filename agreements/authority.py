@@ -220,7 +220,9 @@ def decide(
 
 def load_facts(dynamic_id: int, at: datetime) -> Facts:
     """Returns the facts of the dynamic as they were at ``at``, in five queries."""
-    from agreements.models import AgreementVersion, Limit
+    from django.db.models import CharField, Value
+
+    from agreements.models import AgreementVersion, HardLimit, Limit
     from dynamics.models import Membership, Pause
 
     members = list(
@@ -243,23 +245,35 @@ def load_facts(dynamic_id: int, at: datetime) -> Facts:
         .first()
     )
     domains = list(version.domain_set.all()) if version else []
-    limit_rows = Limit.objects.filter(
-        version__dynamic_id=dynamic_id, kind__in=["hard", "soft"]
+    # A hard limit binds from the moment it is declared, whatever becomes of
+    # the draft it was declared in (``HardLimit``), and one in the signed
+    # version until a version without it is signed. Soft limits come from
+    # the version in force and the pending draft.
+    # One query: the standing declarations and the lines, as a union.
+    fields = ("lineage", "owner_role", "kind", "text", "tags")
+    declared = (
+        HardLimit.objects.filter(dynamic_id=dynamic_id, declared_at__lte=at)
+        .exclude(lifted_at__lte=at)
+        .annotate(kind=Value("hard", output_field=CharField()))
+        .order_by()
+        .values_list(*fields)
     )
-    # The hard limits of a pending draft count at once: saying "never" needs
-    # no signature. A draft can only add limits here, never remove them.
-    limit_rows = limit_rows.filter(version__in_force_from__isnull=True) | (
-        limit_rows.filter(version=version) if version else limit_rows.none()
+    lines = Limit.objects.filter(
+        version__dynamic_id=dynamic_id, version__in_force_from__isnull=True, kind="soft"
     )
-    limits = tuple(
-        LimitFact(
-            owner_role=lim.owner_role,
-            kind=lim.kind,
-            text=lim.text,
-            tags=frozenset(lim.tag_list),
+    if version:
+        lines = lines | Limit.objects.filter(version=version, kind__in=["hard", "soft"])
+    facts: dict[tuple, LimitFact] = {}
+    for lineage, owner_role, kind, text, tags in declared.union(
+        lines.order_by().values_list(*fields), all=True
+    ):
+        facts.setdefault(
+            (str(lineage), kind),
+            LimitFact(
+                owner_role, kind, text, frozenset(t for t in tags.split(", ") if t)
+            ),
         )
-        for lim in limit_rows
-    )
+    limits = tuple(facts.values())
     last_seen = None
     if leader is not None:
         presence = getattr(leader.user, "presence", None)

@@ -355,6 +355,50 @@ class Limit(VersionContent):
         return [t for t in self.tags.split(", ") if t]
 
 
+class HardLimit(models.Model):
+    """A partner's hard limit in a dynamic: their "no", from the moment it is
+    declared.
+
+    Drafts come and go; this record does not go with them. Adding a hard limit
+    to a draft declares it here at once (no signature needed). Discarding the
+    draft, starting a new one or anything the partner does leaves it in place,
+    and every new draft carries it. Only its owner lifts it, by changing or
+    removing it in a draft (``lifted_at``); a hard limit in the signed version
+    still binds until a version without it is signed. ``lineage`` ties it to
+    its line in the versions.
+    """
+
+    dynamic = models.ForeignKey(
+        Dynamic, on_delete=models.CASCADE, related_name="hard_limits"
+    )
+    lineage = models.UUIDField()
+    owner_role = models.CharField(max_length=10, choices=Role)
+    text = models.CharField(_("limit"), max_length=200)
+    tags = models.CharField(_("tags"), max_length=200)
+    declared_at = models.DateTimeField()
+    lifted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dynamic", "lineage"], name="hard_limit_once_per_lineage"
+            ),
+            models.CheckConstraint(
+                condition=Q(owner_role__in=["leader", "follower"]),
+                name="hard_limit_owner_valid",
+            ),
+        ]
+        indexes = [models.Index(fields=["dynamic", "lifted_at"])]
+        ordering = ["declared_at", "id"]
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def tag_list(self) -> list[str]:
+        return [t for t in self.tags.split(", ") if t]
+
+
 class Consequence(VersionContent):
     """An agreed reward or correction: only these may be given later."""
 

@@ -1,7 +1,8 @@
 """The agreements part of a person's export, and its import.
 
 Included, per dynamic: every version with its areas of life, rules, both
-partners' limits (both read them in the agreement), the consequence menu,
+partners' limits (both read them in the agreement) and the hard limits
+declared in the dynamic, lifted or standing, the consequence menu,
 comments and signatures; the safeword settings; and of the exploration list
 the person's own answers and the mutual matches only (never the partner's
 other answers). People appear by role; contents by their lineage, which the
@@ -20,6 +21,7 @@ from agreements.models import (
     Domain,
     ExplorationAnswer,
     ExplorationItem,
+    HardLimit,
     Limit,
     Rule,
     SafewordSettings,
@@ -45,6 +47,7 @@ SAFEWORD_FIELDS = [
     "follower_aftercare",
     "updated_at",
 ]
+HARD_LIMIT_FIELDS = ["owner_role", "text", "tags", "declared_at", "lifted_at"]
 CONTENT = {
     "domains": (Domain, ["key", "name", "depth"]),
     "rules": (Rule, ["text", "suspended_when", "tags"]),
@@ -119,6 +122,13 @@ def export_agreements(user: User) -> dict[str, Any]:
                 "dynamic": dynamic.pk,
                 "versions": [
                     _version(v, roles) for v in sorted(versions, key=lambda v: v.number)
+                ],
+                "hard_limits": [
+                    {
+                        "lineage": str(h.lineage),
+                        **{n: getattr(h, n) for n in HARD_LIMIT_FIELDS},
+                    }
+                    for h in dynamic.hard_limits.order_by("declared_at", "lineage")
                 ],
                 "safewords": {n: getattr(safewords, n) for n in SAFEWORD_FIELDS}
                 | {"updated_by": roles.get(safewords.updated_by_id)}
@@ -216,6 +226,16 @@ def _import_shared(dynamic, users: dict[str, User], d: dict[str, Any]) -> None:
             follower_signer=users.get("follower") if v["follower_signed_at"] else None,
             in_force_from=parse_at(v["in_force_from"]),
         )
+    for h in d.get("hard_limits") or _standing_in(d["versions"]):
+        HardLimit.objects.create(
+            dynamic=dynamic,
+            lineage=h["lineage"],
+            owner_role=h["owner_role"],
+            text=h["text"],
+            tags=h["tags"],
+            declared_at=parse_at(h["declared_at"]),
+            lifted_at=parse_at(h["lifted_at"]),
+        )
     if s := d["safewords"]:
         SafewordSettings.objects.create(
             dynamic=dynamic,
@@ -232,6 +252,22 @@ def _import_shared(dynamic, users: dict[str, User], d: dict[str, Any]) -> None:
             created_by=users.get(i["created_by"]),
             created_at=parse_at(i["created_at"]),
         )
+
+
+def _standing_in(versions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Returns the hard limits an archive from before ``HardLimit`` implies:
+    the open draft's, else those of the latest signed version."""
+    drafts = [v for v in versions if v["in_force_from"] is None]
+    signed = [v for v in versions if v["in_force_from"] is not None]
+    source = drafts[-1] if drafts else (signed[-1] if signed else None)
+    if source is None:
+        return []
+    at = source["in_force_from"] or source["created_at"]
+    return [
+        {**row, "declared_at": at, "lifted_at": None}
+        for row in source["limits"]
+        if row["kind"] == "hard"
+    ]
 
 
 def _import_answers(dynamic, person: User, d: dict[str, Any]) -> None:

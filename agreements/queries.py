@@ -17,6 +17,7 @@ from agreements.models import (
     Domain,
     ExplorationAnswer,
     ExplorationItem,
+    HardLimit,
     Limit,
     Rule,
     SafewordSettings,
@@ -67,6 +68,8 @@ class Overview:
     safewords: SafewordSettings
     version_count: int
     review_in_days: int | None
+    # Declared and not lifted by their owner: binding whatever the drafts say.
+    hard_limits: list[HardLimit]
 
 
 def standing_of(dynamic: Dynamic, now: datetime) -> Standing:
@@ -99,7 +102,7 @@ def standing_of(dynamic: Dynamic, now: datetime) -> Standing:
 
 
 def overview(me: Membership, now: datetime) -> Overview:
-    """Returns what the agreement's front page shows, in ten queries."""
+    """Returns what the agreement's front page shows, in eleven queries."""
     dynamic = me.dynamic
     versions = dynamic.agreement_versions.select_related(
         "leader_signer", "follower_signer"
@@ -115,6 +118,7 @@ def overview(me: Membership, now: datetime) -> Overview:
         safewords=safewords or SafewordSettings(dynamic=dynamic),
         version_count=versions.count(),
         review_in_days=(in_force.review_on - now.date()).days if in_force else None,
+        hard_limits=list(dynamic.hard_limits.filter(lifted_at=None)),
     )
 
 

@@ -6,6 +6,7 @@ enforces the agreement's invariants, records acts of authority in the audit
 trail and runs in one transaction, so a refusal changes nothing.
 """
 
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -26,6 +27,7 @@ from agreements.models import (
     Domain,
     ExplorationAnswer,
     ExplorationItem,
+    HardLimit,
     Limit,
     Presence,
     Rule,
@@ -197,6 +199,7 @@ def propose_draft(
             )
             for kind, name, text, size in STARTER_CONSEQUENCES
         )
+    _carry_hard_limits(version)
     audit.record(
         dynamic,
         actor,
@@ -250,9 +253,98 @@ def _copy_contents(source: AgreementVersion, target: AgreementVersion) -> None:
     )
 
 
+# Hard limits outlive drafts ------------------------------------------------
+
+HardLimitHandler = Callable[..., None]
+_HARD_LIMIT_HANDLERS: list[HardLimitHandler] = []
+
+
+def on_hard_limit_declared(handler: HardLimitHandler) -> None:
+    """Registers ``handler(record, *, actor, now)``, called in the same
+    transaction whenever a hard limit is declared or its words change.
+
+    Duties and conduct register here in ``ready()`` to take what touches it
+    off the clock at once; agreements imports neither.
+    """
+    if handler not in _HARD_LIMIT_HANDLERS:
+        _HARD_LIMIT_HANDLERS.append(handler)
+
+
+def standing_hard_limits(dynamic_id: int) -> list[HardLimit]:
+    """Returns the hard limits declared in the dynamic and not lifted by their
+    owner, whatever became of the drafts they were declared in."""
+    return list(HardLimit.objects.filter(dynamic_id=dynamic_id, lifted_at=None))
+
+
+def _carry_hard_limits(version: AgreementVersion) -> None:
+    """Makes the new draft's hard limit lines say what was declared: a limit
+    declared in a discarded draft, or missing from the starter template, is
+    written into it, so signing it never drops a standing hard limit."""
+    lines = {lim.lineage: lim for lim in version.limit_set.all()}
+    for record in standing_hard_limits(version.dynamic_id):
+        line = lines.get(record.lineage)
+        if line is None:
+            Limit.objects.create(
+                version=version,
+                lineage=record.lineage,
+                owner_role=record.owner_role,
+                kind=Limit.Kind.HARD,
+                text=record.text,
+                tags=record.tags,
+            )
+        elif (line.kind, line.text, line.tags) != (
+            Limit.Kind.HARD,
+            record.text,
+            record.tags,
+        ):
+            line.kind, line.text, line.tags = Limit.Kind.HARD, record.text, record.tags
+            line.save(update_fields=["kind", "text", "tags"])
+
+
+def _declare(limit: Limit, actor: User, *, now: datetime) -> None:
+    """Records the owner's limit line as it now stands: a hard one is declared
+    (or its words updated) at once; one that is no longer hard is lifted."""
+    dynamic_id = limit.version.dynamic_id
+    record = (
+        HardLimit.objects.select_for_update()
+        .filter(dynamic_id=dynamic_id, lineage=limit.lineage)
+        .first()
+    )
+    if limit.kind != Limit.Kind.HARD:
+        if record is not None and record.lifted_at is None:
+            record.lifted_at = now
+            record.save(update_fields=["lifted_at"])
+        return
+    if record is not None and (record.text, record.tags, record.lifted_at) == (
+        limit.text,
+        limit.tags,
+        None,
+    ):
+        return
+    if record is None:
+        record = HardLimit(dynamic_id=dynamic_id, lineage=limit.lineage)
+    record.owner_role, record.text, record.tags = (
+        limit.owner_role,
+        limit.text,
+        limit.tags,
+    )
+    record.declared_at, record.lifted_at = now, None
+    record.save()
+    for handler in _HARD_LIMIT_HANDLERS:
+        handler(record, actor=actor, now=now)
+
+
+def _lift(limit: Limit, *, now: datetime) -> None:
+    """The owner removed their limit line: its record is lifted."""
+    HardLimit.objects.filter(
+        dynamic_id=limit.version.dynamic_id, lineage=limit.lineage, lifted_at=None
+    ).update(lifted_at=now)
+
+
 @transaction.atomic
 def discard_draft(actor: User, dynamic_id: int, *, number: int, now: datetime) -> None:
-    """Deletes the open draft with everything in it."""
+    """Deletes the open draft with everything in it. Hard limits declared in it
+    stay declared (``HardLimit``): only their owner lifts them."""
     membership = require(actor, dynamic_id, Act.PROPOSE_AGREEMENT)
     version = _locked_draft(dynamic_id, number)
     version.comments.all().delete()
@@ -457,6 +549,8 @@ def add_item(
     item = model.objects.create(
         version=version, **fields_for(version, membership, None, values)
     )
+    if isinstance(item, Limit):
+        _declare(item, actor, now=now)
     _edited(version, membership, now=now)
     return item
 
@@ -485,6 +579,8 @@ def change_item(
     for name, value in fields_for(version, membership, item, values).items():
         setattr(item, name, value)
     item.save()
+    if isinstance(item, Limit):
+        _declare(item, actor, now=now)
     _edited(version, membership, now=now)
     return item
 
@@ -518,6 +614,8 @@ def remove_item(
             code="domain_has_rules",
         )
     version.comments.filter(section=section, item_id=item_id).delete()
+    if isinstance(item, Limit):
+        _lift(item, now=now)
     item.delete()
     _edited(version, membership, now=now)
 

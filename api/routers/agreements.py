@@ -68,6 +68,7 @@ def read_agreement(request, dynamic_id: int = DynamicId):
         "standing": str(overview.standing.message),
         "review_in_days": overview.review_in_days,
         "version_count": overview.version_count,
+        "hard_limits": overview.hard_limits,
     }
 
 

@@ -29,6 +29,15 @@ class VersionSummaryOut(Schema):
     signatures: list[SignatureOut]
 
 
+class HardLimitOut(Schema):
+    """A hard limit declared and not lifted: it binds whatever the drafts say."""
+
+    owner_role: str
+    text: str
+    tags: str
+    declared_at: datetime
+
+
 class AgreementOut(Schema):
     in_force: int | None = Field(description="The number of the version in force.")
     draft: int | None = Field(description="The number of the open draft.")
@@ -37,6 +46,9 @@ class AgreementOut(Schema):
     standing: str = Field(description="Why authority holds or lapses, in words.")
     review_in_days: int | None
     version_count: int
+    hard_limits: list[HardLimitOut] = Field(
+        description="Each partner's standing hard limits, declared and not lifted."
+    )
 
 
 class CommentOut(Schema):
