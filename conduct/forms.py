@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from agreements.models import STARTER_DOMAINS
 from conduct.models import Incident
 
 Source = Incident.Source
@@ -102,6 +103,16 @@ def _menu_choices(items) -> list[tuple[int, str]]:
 
 class ConsequenceForm(_TaskFields):
     consequence = _choice(_("Correction from the agreed menu"))
+    # A CharField, not a ChoiceField: the service decides (custom areas too).
+    task_domain = forms.CharField(
+        label=_("Area of life of a task in your own words"),
+        required=False,
+        widget=forms.Select(choices=[("", "—"), *STARTER_DOMAINS]),
+        help_text=_(
+            "Leave the task blank for what the menu item says. Words of your "
+            "own are imposed like any duty: only in an area delegated to you."
+        ),
+    )
     soft_limit_checked = forms.BooleanField(
         label=_("We checked in about it first"),
         required=False,
@@ -116,6 +127,7 @@ class ConsequenceForm(_TaskFields):
         "consequence",
         "task",
         "task_due_at",
+        "task_domain",
         "task_reviewed",
         "soft_limit_checked",
     ]

@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from agreements import authority
 from agreements.models import Consequence, Rule
+from agreements.reading import as_read
 from agreements.services import version_in_force
 from conduct import care
 from conduct.models import Apology, Incident, MakeItRight
@@ -392,6 +393,32 @@ def _authority(
         )
 
 
+def _is_menu_task(item: Consequence, task: str) -> bool:
+    """Returns whether the task is the menu item's own, as a reader sees it."""
+    return as_read(task) == as_read(item.name)
+
+
+def _own_words_imposed(
+    dynamic_id: int, actor: User, task: str, domain: str, *, now: datetime
+) -> None:
+    """Refuses a correction's task in the leader's own words unless it could
+    be imposed as a duty: in an area of life delegated for imposing, touching
+    no hard limit (the same ``authority.require_authority`` as any duty)."""
+    if not domain.strip():
+        raise Refused(
+            _(
+                "This task is not what the menu item says. Choose the area of "
+                "life it belongs to: it is imposed like any duty, so that area "
+                "must be delegated to you. Or leave the task as the menu has it."
+            ),
+            field="task_domain",
+            code="task_needs_domain",
+        )
+    authority.require_authority(
+        dynamic_id, actor, domain=domain.strip(), text_or_tags=task, now=now
+    )
+
+
 def _task(task: str, task_due_at: datetime | None, now: datetime) -> str:
     task = task.strip()[:120]  # it becomes a duty's title
     if task and (task_due_at is None or task_due_at <= now):
@@ -457,16 +484,21 @@ def give_consequence(
     consequence_id: int | None,
     task: str = "",
     task_due_at: datetime | None = None,
+    task_domain: str = "",
     soft_limit_checked: bool = False,
     task_reviewed: bool = False,
     now: datetime,
 ) -> Incident:
     """The leader gives a correction from the agreed menu for the follower's slip.
 
-    With something to do (``task`` and a deadline) it becomes a task on the
-    follower's clock and the incident stays in repair until it is done (and,
-    with ``task_reviewed``, approved by the leader); without, it is resolved
-    at once.
+    With something to do (a deadline) it becomes a task on the follower's
+    clock and the incident stays in repair until it is done (and, with
+    ``task_reviewed``, approved by the leader); without, it is resolved at
+    once. The task is what the menu item says (its name, with its
+    description as instructions) unless ``task`` words it otherwise: words
+    of the leader's own are imposed like any duty, so they need an area of
+    life (``task_domain``) delegated for imposing and pass the same limit
+    checks (``authority.require_authority``).
     """
     membership = require(actor, dynamic_id, Act.IMPOSE)
     incident = _locked_incident(dynamic_id, incident_id)
@@ -496,6 +528,8 @@ def give_consequence(
     if block := correction_block(incident, now):
         raise Refused(block.message, code=block.reason)
     item = _menu_item(dynamic_id, consequence_id, Consequence.Kind.CORRECTION, now)
+    if not task.strip() and task_due_at is not None:
+        task = item.name  # the menu item's own task
     task = _task(task, task_due_at, now)
     _authority(
         dynamic_id,
@@ -505,6 +539,8 @@ def give_consequence(
         soft_limit_checked=soft_limit_checked,
         now=now,
     )
+    if task and not _is_menu_task(item, task):
+        _own_words_imposed(dynamic_id, actor, task, task_domain, now=now)
     incident.consequence = item
     _choose(
         incident,

@@ -225,6 +225,7 @@ def give_consequence(
             consequence_id=d["consequence"],
             task=d["task"],
             task_due_at=d["task_due_at"],
+            task_domain=d["task_domain"],
             soft_limit_checked=d["soft_limit_checked"],
             task_reviewed=d["task_reviewed"],
             now=timezone.now(),

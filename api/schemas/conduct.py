@@ -99,8 +99,16 @@ class TextIn(Schema):
 
 class ConsequenceIn(Schema):
     consequence_id: int | None = OptionalId
-    task: Text(200) = ""
+    task: Text(200) = Field(
+        "",
+        description="Blank: the menu item's own task (with task_due_at). Other "
+        "words are imposed like a duty and need task_domain.",
+    )
     task_due_at: When | None = None
+    task_domain: Text(60) = Field(
+        "",
+        description="The delegated area of life of a task in the leader's own words.",
+    )
     soft_limit_checked: StrictBool = False
 
 

@@ -14,7 +14,7 @@ def sign_agreement(dynamic, leader, follower, now):
     """Signs a version from the starter template plus the given menu and limits.
 
     ``menu`` is a list of (kind, name, tags); ``limits`` of (role, kind, text,
-    tags). The starter menu has the reward "Choose the evening" and the
+    tags). Household is fully delegated. The starter menu has the reward "Choose the evening" and the
     correction "A written reflection".
     """
 
@@ -23,6 +23,17 @@ def sign_agreement(dynamic, leader, follower, now):
         people = {"leader": leader, "follower": follower}
         version = agreements.propose_draft(leader, dynamic.pk, now=at)
         n = version.number
+        # Household is delegated: a correction's task in the leader's own
+        # words is imposed there like any duty.
+        agreements.change_item(
+            leader,
+            dynamic.pk,
+            number=n,
+            section="domains",
+            item_id=version.domain_set.get(key="household").pk,
+            values={"depth": "full"},
+            now=at,
+        )
         for kind, name, tags in menu:
             agreements.add_item(
                 leader,

@@ -180,6 +180,7 @@ def test_two_duties_workers_turn_each_miss_into_one_incident(
         slip.pk,
         consequence_id=menu["Lines"].pk,
         task="Ten lines",
+        task_domain="household",
         task_due_at=now + timedelta(hours=2),
         now=now,
     )

@@ -131,6 +131,7 @@ def test_leader_picks_a_correction_on_the_page_and_it_becomes_a_task(
         {
             "consequence": menu["Lines"].pk,
             "task": "Ten lines on patience",
+            "task_domain": "household",
             "task_due_at": "2099-01-01T20:00",
         },
     )

@@ -28,6 +28,7 @@ def _correct(leader, incident, menu, now, *, reviewed=False, task="Ten lines"):
         incident.pk,
         consequence_id=menu["Lines"].pk,
         task=task,
+        task_domain="household",
         task_due_at=now + 2 * H,
         task_reviewed=reviewed,
         now=now,

@@ -55,6 +55,7 @@ def test_correction_with_something_to_do_is_a_repair_task_until_done(
         menu["Early night"],
         now,
         task="In bed by 22:00",
+        task_domain="household",
         task_due_at=due,
     )
     assert incident.state == State.REPAIR and incident.task_due_at == due
@@ -77,6 +78,7 @@ def test_repair_task_without_a_future_deadline_is_refused(
             menu["Lines"],
             now,
             task="Write them",
+            task_domain="household",
             task_due_at=now,
         )
 
@@ -153,6 +155,7 @@ def test_correction_whose_task_touches_a_hard_limit_is_refused(
             menu["Lines"],
             now,
             task="Write them while kneeling",
+            task_domain="household",
             task_due_at=now + timedelta(hours=3),
         )
 
@@ -220,6 +223,7 @@ def test_correction_while_a_repair_task_is_open_is_refused(
         now,
         task="Write them",
         task_due_at=now + timedelta(hours=5),
+        task_domain="household",
     )
     with pytest.raises(Refused, match="repair task is already under way"):
         _give(leader, reflected_slip, menu["Lines"], now)
@@ -381,6 +385,7 @@ def test_forgiving_ends_an_open_repair_task(leader, reflected_slip, menu, now, d
         now,
         task="Write them",
         task_due_at=now + timedelta(hours=5),
+        task_domain="household",
     )
     done = services.forgive(
         leader, dynamic.pk, reflected_slip.pk, word="Enough", now=now
