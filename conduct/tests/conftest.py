@@ -14,8 +14,8 @@ def sign_agreement(dynamic, leader, follower, now):
     """Signs a version from the starter template plus the given menu and limits.
 
     ``menu`` is a list of (kind, name, tags); ``limits`` of (role, kind, text,
-    tags). Household is fully delegated. The starter menu has the reward "Choose the evening" and the
-    correction "A written reflection".
+    tags). Household is fully delegated. The starter menu has the reward
+    "Choose the evening" and the correction "A written reflection".
     """
 
     def sign(*, menu=(), limits=(), at=None) -> AgreementVersion:
