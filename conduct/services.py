@@ -932,6 +932,37 @@ def repair_task_kept(duty_id: int) -> str | None:
     ) % {"n": incident.pk}
 
 
+def excuse_for_hard_limit(record, *, actor: User, now: datetime) -> list[Incident]:
+    """Ends every repair task under way that touches the newly declared hard
+    limit: the incident is resolved as excused, with the reason as its word,
+    so neither the task nor its incident is ever counted missed. Registered
+    in ``ConductConfig.ready``; duties takes the task itself off the clock."""
+    tags = frozenset(record.tag_list)
+    reason = duty_services.hard_limit_reason(record)
+    excused = []
+    for incident in Incident.objects.select_for_update().filter(
+        dynamic_id=record.dynamic_id, state=State.REPAIR
+    ):
+        if not authority.touches(tags, incident.task):
+            continue
+        incident.state, incident.resolution = State.RESOLVED, Resolution.EXCUSED
+        incident.resolution_word = reason
+        incident.resolved_at = now
+        incident.save(
+            update_fields=["state", "resolution", "resolution_word", "resolved_at"]
+        )
+        audit.record(
+            incident.dynamic,
+            actor,
+            "incident_excused",
+            _("Incident %(n)s excused: %(reason)s")
+            % {"n": incident.pk, "reason": reason},
+            at=now,
+        )
+        excused.append(incident)
+    return excused
+
+
 # The couple's "make it right" items -------------------------------------------
 
 

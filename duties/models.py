@@ -64,6 +64,9 @@ class Duty(models.Model):
         ACTIVE = "active", _("Active")
         DECLINED = "declined", _("Declined")
         RETIRED = "retired", _("Retired")
+        # Off the clock for good: it touches a hard limit declared after it
+        # was imposed. Its open occurrences are excused, never missed.
+        SUSPENDED = "suspended", _("Suspended: it touches a hard limit")
 
     dynamic = models.ForeignKey(
         Dynamic, on_delete=models.CASCADE, related_name="duties"
@@ -115,6 +118,9 @@ class Duty(models.Model):
     created_at = models.DateTimeField()
     answered_at = models.DateTimeField(null=True, blank=True)
     materialised_until = models.DateTimeField(null=True, blank=True)
+    # Why and when it was suspended (the hard limit, in words both read).
+    suspended_reason = models.CharField(max_length=300, blank=True)
+    suspended_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name_plural = "duties"
@@ -126,7 +132,15 @@ class Duty(models.Model):
                 name="duty_kind_has_its_schedule",
             ),
             models.CheckConstraint(
-                condition=Q(state__in=["requested", "active", "declined", "retired"]),
+                condition=Q(
+                    state__in=[
+                        "requested",
+                        "active",
+                        "declined",
+                        "retired",
+                        "suspended",
+                    ]
+                ),
                 name="duty_state_valid",
             ),
             models.CheckConstraint(

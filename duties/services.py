@@ -197,7 +197,7 @@ def change_duty(
     the change waits in ``pending_change`` until they accept it."""
     membership = require(actor, dynamic_id, Act.ASSIGN_DUTY)
     duty = _locked_duty(dynamic_id, duty_id)
-    if duty.state in (Duty.State.DECLINED, Duty.State.RETIRED):
+    if duty.state in (Duty.State.DECLINED, Duty.State.RETIRED, Duty.State.SUSPENDED):
         raise Refused(_("This duty is no longer active."))
     if spec.kind != duty.kind:
         raise Refused(_("A ritual stays a ritual and a task a task."), field="kind")
@@ -409,6 +409,54 @@ def retire_duty(actor: User, dynamic_id: int, duty_id: int, *, now: datetime) ->
         membership=membership,
     )
     return duty
+
+
+# Hard limits declared later ---------------------------------------------------
+
+
+def hard_limit_reason(record) -> str:
+    """Returns why something was taken off the clock by the hard limit."""
+    whose = _("the follower") if record.owner_role == Role.FOLLOWER else _("the leader")
+    return _('It touches a hard limit of %(whose)s: "%(limit)s".') % {
+        "whose": whose,
+        "limit": record.text,
+    }
+
+
+def suspend_for_hard_limit(record, *, actor: User, now: datetime) -> list[Duty]:
+    """Takes every imposed duty and repair task that touches the newly declared
+    hard limit off the clock at once: its occurrences already open are excused
+    (never missed), those to come disappear, and both partners read why.
+
+    Called by ``agreements.services`` in the declaring transaction (registered
+    in ``DutiesConfig.ready``); the declaring partner's act is audited here.
+    """
+    tags = frozenset(record.tag_list)
+    candidates = (
+        Duty.objects.select_for_update()
+        .filter(dynamic_id=record.dynamic_id, state=Duty.State.ACTIVE)
+        .filter(Q(imposed=True) | Q(incident__isnull=False))
+    )
+    touched = [
+        d for d in candidates if authority.touches(tags, f"{d.title}\n{d.instructions}")
+    ]
+    reason = hard_limit_reason(record)
+    for duty in touched:
+        duty.state = Duty.State.SUSPENDED
+        duty.suspended_reason, duty.suspended_at = reason, now
+        duty.save(update_fields=["state", "suspended_reason", "suspended_at"])
+        duty.occurrences.filter(opens_at__gt=now, done_at__isnull=True).delete()
+        duty.occurrences.filter(done_at__isnull=True, outcome="").update(
+            outcome=Occurrence.Outcome.EXCUSED, settled_at=now
+        )
+        audit.record(
+            duty.dynamic,
+            actor,
+            "duty_suspended",
+            _("A duty was taken off the clock: %(reason)s") % {"reason": reason},
+            at=now,
+        )
+    return touched
 
 
 # Pauses -----------------------------------------------------------------------

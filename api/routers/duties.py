@@ -86,6 +86,7 @@ def duty_out(duty: Duty, user: User) -> dict:
         "change_requested": duty.pending_change is not None,
         "request_matter_id": duty.request_id,
         "suspended_when": duty.suspended_when,
+        "suspended_reason": duty.suspended_reason,
     }
 
 

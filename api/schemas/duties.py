@@ -39,7 +39,14 @@ class DutyIn(Schema):
 class DutyOut(Schema):
     id: int
     kind: str
-    state: str
+    state: str = Field(
+        description="requested, active, declined, retired or suspended (it "
+        "touches a hard limit declared after it was imposed)."
+    )
+    suspended_reason: str = Field(
+        description="Why it is off the clock, when suspended; its open "
+        "occurrences are excused."
+    )
     title: str
     instructions: str
     domain: str
