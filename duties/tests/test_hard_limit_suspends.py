@@ -76,7 +76,7 @@ def test_a_hard_limit_on_other_words_leaves_the_ritual_running(
 
 
 def test_declaring_a_hard_limit_excuses_an_open_consequence_that_touches_it(
-    agreement, dynamic, leader, follower, now
+    agreement, dynamic, leader, follower, client_for, now
 ):
     slip = conduct.report_incident(
         leader,
@@ -109,6 +109,9 @@ def test_declaring_a_hard_limit_excuses_an_open_consequence_that_touches_it(
     duty = Duty.objects.get(pk=incident.duty_id)
     assert duty.state == Duty.State.SUSPENDED
     assert duty.occurrences.get().outcome == Occurrence.Outcome.EXCUSED
+    url = reverse("conduct:incident", args=[dynamic.pk, incident.pk])
+    for person in (leader, follower):
+        assert "No yoga" in client_for(person).get(url).content.decode()
 
 
 @pytest.fixture
