@@ -57,9 +57,7 @@ def test_follower_declaring_a_hard_limit_suspends_the_imposed_ritual(
     assert AuditEntry.objects.filter(act="duty_suspended").count() == 1
 
 
-def test_a_suspended_ritual_is_never_counted_missed_later(
-    yoga, dynamic, follower, now
-):
+def test_a_suspended_ritual_is_never_counted_missed_later(yoga, dynamic, follower, now):
     _declare(follower, dynamic, now)
     services.materialise(now=now + 3 * 24 * H)
     assert not Occurrence.objects.filter(outcome="missed").exists()
