@@ -6,8 +6,6 @@ Each function takes the acting person (or none, for the worker), asks
 audit trail and runs in one transaction, so a refusal changes nothing.
 """
 
-import hashlib
-import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -30,6 +28,7 @@ from dynamics.access import Act, require
 from dynamics.models import Dynamic, Membership, Pause, Role
 from instep import images
 from instep.errors import NotAllowed, Refused
+from instep.tokens import hash_token, new_token
 
 # Occurrences exist this far ahead, so that pages never expand rules.
 HORIZON = timedelta(days=14)
@@ -1176,16 +1175,12 @@ def purge_proof_photos(*, now: datetime, retention: timedelta | None = None) -> 
 # The calendar feed ------------------------------------------------------------------
 
 
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 @transaction.atomic
 def new_feed_token(actor: User, dynamic_id: int, *, now: datetime) -> str:
     """Returns a fresh feed token; an earlier feed URL stops working."""
     membership = require(actor, dynamic_id, Act.VIEW)
     FeedToken.objects.filter(user=actor, dynamic_id=dynamic_id).delete()
-    token = secrets.token_urlsafe(32)
+    token = new_token()
     FeedToken.objects.create(
         user=actor,
         dynamic=membership.dynamic,

@@ -11,8 +11,6 @@ People are referred to by their role in the dynamic, so that two partners'
 archives imported together join up again.
 """
 
-import hashlib
-import secrets
 from collections import defaultdict
 from typing import Any
 
@@ -31,6 +29,7 @@ from dynamics.models import (
     Pause,
     Signal,
 )
+from instep.tokens import dead_token_hash
 
 State = Dynamic.State
 
@@ -245,7 +244,7 @@ def _import_dynamic(
                 dynamic=dynamic,
                 created_by=person,
                 # The token itself was never stored: an imported link is dead.
-                token_hash=hashlib.sha256(secrets.token_bytes(32)).hexdigest(),
+                token_hash=dead_token_hash(),
                 email=i["email"],
                 created_at=_at(i["created_at"]),
                 expires_at=_at(i["expires_at"]),

@@ -5,9 +5,7 @@ enforces the invariants of DESIGN.md, records the act in the audit trail and
 runs in one transaction, so a refusal changes nothing.
 """
 
-import hashlib
 import logging
-import secrets
 from datetime import datetime, timedelta
 from smtplib import SMTPException
 
@@ -30,6 +28,7 @@ from dynamics.models import (
     Signal,
 )
 from instep.errors import NotAllowed, Refused
+from instep.tokens import hash_token, new_token
 from notify import events as notify_events
 
 State = Dynamic.State
@@ -43,10 +42,6 @@ def _locked_dynamic(dynamic_id: int) -> Dynamic:
 
 def _open_pause(dynamic: Dynamic) -> Pause | None:
     return dynamic.pauses.filter(ended_at__isnull=True).first()
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 @transaction.atomic
@@ -98,7 +93,7 @@ def create_invitation(
     dynamic.invitations.filter(used_at__isnull=True).update(
         used_at=now, outcome="revoked"
     )
-    token = secrets.token_urlsafe(32)
+    token = new_token()
     invitation = Invitation.objects.create(
         dynamic=dynamic,
         created_by=actor,

@@ -11,8 +11,8 @@ from django.urls import reverse
 from dynamics.models import AuditEntry
 from instep.errors import Refused
 from talk import queries, services
-from talk.portability import export_talk
 from talk.models import JournalComment, JournalEntry
+from talk.portability import export_talk
 
 SECRET = "zanzibar-private-thought"
 
