@@ -43,9 +43,12 @@ run: $(BIN)/.runtime var
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py runserver 127.0.0.1:8000 & \
 	wait
 
+# lint-imports checks the architecture's contracts (pyproject.toml,
+# docs/architecture.md); tests/test_architecture.py proves they can fail.
 lint: $(BIN)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
 format: $(BIN)/.dev

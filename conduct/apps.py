@@ -4,3 +4,16 @@ from django.apps import AppConfig
 class ConductConfig(AppConfig):
     name = "conduct"
     verbose_name = "Conduct: incidents and repair"
+
+    def ready(self) -> None:
+        # Models are loaded only now. duties, below conduct, hands slips and
+        # finished tasks up through its hooks; talk's weekly snapshot takes
+        # conduct's part of the week.
+        from conduct import queries, services
+        from duties import hooks as duty_hooks
+        from talk import snapshot
+
+        duty_hooks.slipped.register(services.record_slip_from_occurrence)
+        duty_hooks.task_done.register(services.repair_task_done)
+        duty_hooks.retire_blocked.register(services.repair_task_kept)
+        snapshot.week_parts.register(queries.week_for_review)

@@ -52,6 +52,45 @@ def incidents_for_weekly_review(
     )
 
 
+def _incident(incident: Incident) -> dict:
+    """Returns what the review shows of an incident: whose, what, how resolved."""
+    return {
+        "id": incident.pk,
+        "source": incident.source,
+        "kind": incident.get_source_display(),
+        "whose": incident.subject_role,
+        "title": incident.title,
+        "state": incident.state,
+        "resolution": incident.get_resolution_display() if incident.resolution else "",
+        "chosen": incident.chosen_name,
+        "reported_at": incident.reported_at.isoformat(),
+    }
+
+
+def week_for_review(
+    dynamic: Dynamic,
+    roles: dict[int, str],
+    start: datetime,
+    end: datetime,
+    now: datetime,
+) -> dict:
+    """Returns conduct's part of the weekly review's snapshot (talk.snapshot),
+    in two queries: the incidents recorded or resolved in [start, end), and
+    those raised for talk at ``now`` (open a week or more, or a repair task
+    that ran out)."""
+    incidents = [
+        _incident(i)
+        for i in Incident.objects.filter(dynamic=dynamic)
+        .filter(
+            Q(reported_at__gte=start, reported_at__lt=end)
+            | Q(resolved_at__gte=start, resolved_at__lt=end)
+        )
+        .order_by("occurred_at", "id")
+    ]
+    raised = [_incident(i) for i in incidents_for_weekly_review(dynamic, now)]
+    return {"incidents": incidents, "raised_incidents": raised}
+
+
 def _members(me: Membership) -> dict[int, Membership]:
     return {m.user_id: m for m in me.couple}
 

@@ -6,9 +6,13 @@ class DutiesConfig(AppConfig):
     verbose_name = "Duties"
 
     def ready(self) -> None:
-        # A leader's request for a duty is a talk matter; its answer comes back
-        # here to put the duty on the clock (or to leave nothing imposed).
-        from duties.services import settle_duty_request
+        # Models are loaded only now. reminders registers the hourly duties run
+        # and the reminders with notify's tick.
+        from duties import queries, reminders, services  # noqa: F401
+        from talk import snapshot
         from talk.services import handle_proposals
 
-        handle_proposals("duty", settle_duty_request)
+        # A leader's request for a duty is a talk matter; its answer comes back
+        # here to put the duty on the clock (or to leave nothing imposed).
+        handle_proposals("duty", services.settle_duty_request)
+        snapshot.week_parts.register(queries.week_for_review)

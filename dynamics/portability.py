@@ -18,7 +18,6 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from api.portability import ArchivePart, ImportContext, register
 from dynamics import audit
 from dynamics.models import (
     Aftercare,
@@ -29,6 +28,7 @@ from dynamics.models import (
     Pause,
     Signal,
 )
+from instep.archive import ArchivePart, ImportContext, register
 from instep.tokens import dead_token_hash
 
 State = Dynamic.State
@@ -154,7 +154,7 @@ def import_dynamics(context: ImportContext, parts: list[ArchivePart]) -> None:
     for key in sorted(groups):
         dynamic, users = _import_dynamic(context, groups[key])
         # Later sections find the dynamic (and its members by role) by the
-        # export's key: see api.portability.imported_dynamic.
+        # export's key: see instep.archive.imported_dynamic.
         context.shared.setdefault("dynamics", {})[key] = (dynamic, users)
 
 

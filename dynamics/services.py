@@ -16,7 +16,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from dynamics import audit
+from dynamics import audit, hooks
 from dynamics.access import Act, require
 from dynamics.models import (
     Aftercare,
@@ -29,7 +29,6 @@ from dynamics.models import (
 )
 from instep.errors import NotAllowed, Refused
 from instep.tokens import hash_token, new_token
-from notify import events as notify_events
 
 State = Dynamic.State
 logger = logging.getLogger(__name__)
@@ -296,7 +295,7 @@ def send_signal(
             dynamic.state = State.PAUSED
             dynamic.save(update_fields=["state"])
     # Written in this transaction; delivered by the worker once it commits.
-    notify_events.signal_sent(signal, now=now)
+    hooks.signal_sent(signal, now=now)  # notify tells the partner
     audit.record(
         dynamic,
         actor,

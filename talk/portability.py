@@ -17,7 +17,8 @@ from typing import Any
 from django.db.models import Prefetch
 
 from accounts.models import User
-from api.portability import (
+from dynamics.models import Membership, Pause
+from instep.archive import (
     ArchivePart,
     ImportContext,
     imported_dynamic,
@@ -25,7 +26,6 @@ from api.portability import (
     register,
     shared_once,
 )
-from dynamics.models import Membership, Pause
 from talk.models import (
     ANSWER_FIELDS,
     CheckIn,
