@@ -60,7 +60,8 @@ def bounds(week_start: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
 def week(dynamic: Dynamic, week_start: date, zone: ZoneInfo, *, now: datetime) -> dict:
     """Returns a JSON-ready picture of the week that began on ``week_start``.
 
-    Nine queries, however long the history.
+    Nine queries with the parts duties and conduct add, however long the
+    history.
     """
     start, end = bounds(week_start, zone)
     roles = dict(

@@ -75,3 +75,40 @@ def test_a_forbidden_import_breaks_its_contract(tmp_path, module, line, contract
     assert result.returncode != 0
     broken = result.stdout.split("Broken contracts", 1)[-1]
     assert contract in broken, result.stdout
+
+
+def test_every_hook_is_filled_by_the_app_above_it():
+    """The table in docs/architecture.md: who fills each hook in ready()."""
+    from accounts import hooks as accounts_hooks
+    from conduct import queries as conduct_queries
+    from conduct import services as conduct_services
+    from duties import hooks as duty_hooks
+    from duties import queries as duty_queries
+    from dynamics import hooks as dynamics_hooks
+    from dynamics.services import leave_all
+    from notify.events import signal_sent
+    from talk.snapshot import week_parts
+
+    assert accounts_hooks.account_erasing.receivers == (leave_all,)
+    assert dynamics_hooks.signal_sent.receivers == (signal_sent,)
+    assert duty_hooks.slipped.receivers == (
+        conduct_services.record_slip_from_occurrence,
+    )
+    assert duty_hooks.task_done.receivers == (conduct_services.repair_task_done,)
+    assert duty_hooks.retire_blocked.receivers == (conduct_services.repair_task_kept,)
+    assert set(week_parts.receivers) == {
+        duty_queries.week_for_review,
+        conduct_queries.week_for_review,
+    }
+
+
+def test_each_app_registers_its_own_periodic_jobs():
+    from notify.periodic import JOBS
+
+    owners = {getattr(job, "__wrapped__", job).__module__ for job in JOBS}
+    assert owners == {
+        "notify.periodic",
+        "duties.reminders",
+        "talk.reminders",
+        "agreements.reminders",
+    }
