@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 import time_machine
+from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 
@@ -64,6 +65,14 @@ def now() -> datetime:
     return NOW
 
 
+def make_person(name: str, email: str, **fields) -> User:
+    """Returns a new person who may sign in (``PASSWORD``, a verified address)."""
+    user = User.objects.create_user(email, PASSWORD, display_name=name, **fields)
+    # allauth wants a verified address before it lets anyone in.
+    user.emailaddress_set.create(email=email, verified=True, primary=True)
+    return user
+
+
 @pytest.fixture
 def user_factory(db):
     made = iter(range(1, 10_000))
@@ -72,12 +81,31 @@ def user_factory(db):
         n = next(made)
         name = name or f"Person {n}"
         email = fields.pop("email", f"{name.lower().replace(' ', '.')}.{n}@example.org")
-        user = User.objects.create_user(email, PASSWORD, display_name=name, **fields)
-        # allauth wants a verified address before it lets anyone in.
-        user.emailaddress_set.create(email=email, verified=True, primary=True)
-        return user
+        return make_person(name, email, **fields)
 
     return make
+
+
+@pytest.fixture(scope="module")
+def module_transaction(django_db_setup, django_db_blocker):
+    """One transaction around a whole test module, rolled back at its end.
+
+    A module-scoped fixture that depends on it (a permission table's world) is
+    built once for the module instead of once per test. Each test still runs in
+    its own savepoint inside it (pytest-django's ``db``), so whatever a test
+    changes is rolled back before the next one sees the world.
+    """
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        # Treated like TestCase's own outer block (durable blocks nest in it).
+        atomic._from_testcase = True
+        atomic.__enter__()
+    try:
+        yield
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
 
 
 @pytest.fixture
