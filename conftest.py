@@ -1,6 +1,7 @@
 """Shared fixtures: the three personas, dynamic factories and the browser."""
 
 import fcntl
+import hashlib
 import os
 from datetime import UTC, datetime
 
@@ -168,8 +169,25 @@ def client_for():
     return make
 
 
+def _static_fingerprint() -> str:
+    """Returns a digest of every static source file (path, size, time) and the
+    storage that collects them: equal digests mean nothing to collect again."""
+    from django.conf import settings
+    from django.contrib.staticfiles.finders import get_finders
+
+    entries = []
+    for finder in get_finders():
+        for path, storage in finder.list(["CVS", ".*", "*~"]):
+            stat = os.stat(storage.path(path))
+            entries.append(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}")
+    entries.append(repr(settings.STORAGES["staticfiles"]))
+    return hashlib.sha256("\n".join(sorted(entries)).encode()).hexdigest()
+
+
 def pytest_configure(config):
-    """Collects static files once per run (in the xdist controller)."""
+    """Collects static files once per run (in the xdist controller), and not at
+    all when nothing changed since the last run: hashing and compressing them
+    costs about half a minute of CPU, and `make test` runs pytest twice."""
     if hasattr(config, "workerinput"):
         return
     import django
@@ -182,7 +200,13 @@ def pytest_configure(config):
     settings.STATIC_ROOT.mkdir(parents=True, exist_ok=True)
     with open(settings.STATIC_ROOT / ".collect.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
+        stamp = settings.STATIC_ROOT / ".collected-for-tests"
+        fingerprint = _static_fingerprint()
+        manifest = settings.STATIC_ROOT / "staticfiles.json"
+        if manifest.exists() and stamp.exists() and stamp.read_text() == fingerprint:
+            return
         call_command("collectstatic", "--noinput", verbosity=0)
+        stamp.write_text(fingerprint)
 
 
 @pytest.fixture
