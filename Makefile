@@ -10,10 +10,21 @@ PYTEST := $(BIN)/python -m pytest -n $(WORKERS) --dist loadfile
 
 .PHONY: run test test-sqlite test-postgres lint format postgres clean bench
 
-$(BIN)/.installed: pyproject.toml requirements.lock
+# Three installs, each with its own stamp: `make run` needs only the runtime lock;
+# `make test` and `make lint` add the dev lock, `make bench` the bench lock.
+# scripts/lock.sh recomputes the locks from pyproject.toml.
+$(BIN)/.runtime: requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -r requirements.lock
+	touch $@
+
+$(BIN)/.dev: $(BIN)/.runtime requirements-dev.lock
+	$(BIN)/pip install --quiet -r requirements-dev.lock
+	touch $@
+
+$(BIN)/.bench: $(BIN)/.runtime requirements-bench.lock
+	$(BIN)/pip install --quiet -r requirements-bench.lock
 	touch $@
 
 var:
@@ -21,7 +32,7 @@ var:
 
 # Web server and task worker together; Ctrl-C stops both. schedule_periodic starts
 # the one periodic tick (minute jobs, reminders, the hourly duties run).
-run: $(BIN)/.installed var
+run: $(BIN)/.runtime var
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py createcachetable
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
@@ -32,18 +43,21 @@ run: $(BIN)/.installed var
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py runserver 127.0.0.1:8000 & \
 	wait
 
-lint: $(BIN)/.installed
+# lint-imports checks the architecture's contracts (pyproject.toml,
+# docs/architecture.md); tests/test_architecture.py proves they can fail.
+lint: $(BIN)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
-format: $(BIN)/.installed
+format: $(BIN)/.dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
 test: lint test-sqlite test-postgres
 
-test-sqlite: $(BIN)/.installed
+test-sqlite: $(BIN)/.dev
 	env -u DATABASE_URL $(PYTEST)
 
 # Starts the local PostgreSQL cluster (and its role) when it is down.
@@ -51,13 +65,13 @@ postgres:
 	@if [ "$$(id -u)" = 0 ]; then sh scripts/postgres.sh; \
 	else echo "Not root: assuming PostgreSQL runs at $(PG_URL)"; fi
 
-test-postgres: $(BIN)/.installed postgres
+test-postgres: $(BIN)/.dev postgres
 	DATABASE_URL=$(PG_URL) $(PYTEST)
 
 # The load benchmark on PostgreSQL and SQLite; not part of `make test`. Writes
 # var/bench/report.md and the table in docs/performance.md. Smaller runs:
 # BENCH_DYNAMICS=50 BENCH_DAYS=60 BENCH_DURATION=5 make bench (docs/performance.md).
-bench: $(BIN)/.installed postgres var
+bench: $(BIN)/.bench postgres var
 	PG_URL=$(PG_URL) $(BIN)/python -m bench.run
 
 clean:

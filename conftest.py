@@ -1,11 +1,13 @@
 """Shared fixtures: the three personas, dynamic factories and the browser."""
 
 import fcntl
+import hashlib
 import os
 from datetime import UTC, datetime
 
 import pytest
 import time_machine
+from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 
@@ -64,6 +66,14 @@ def now() -> datetime:
     return NOW
 
 
+def make_person(name: str, email: str, **fields) -> User:
+    """Returns a new person who may sign in (``PASSWORD``, a verified address)."""
+    user = User.objects.create_user(email, PASSWORD, display_name=name, **fields)
+    # allauth wants a verified address before it lets anyone in.
+    user.emailaddress_set.create(email=email, verified=True, primary=True)
+    return user
+
+
 @pytest.fixture
 def user_factory(db):
     made = iter(range(1, 10_000))
@@ -72,12 +82,31 @@ def user_factory(db):
         n = next(made)
         name = name or f"Person {n}"
         email = fields.pop("email", f"{name.lower().replace(' ', '.')}.{n}@example.org")
-        user = User.objects.create_user(email, PASSWORD, display_name=name, **fields)
-        # allauth wants a verified address before it lets anyone in.
-        user.emailaddress_set.create(email=email, verified=True, primary=True)
-        return user
+        return make_person(name, email, **fields)
 
     return make
+
+
+@pytest.fixture(scope="module")
+def module_transaction(django_db_setup, django_db_blocker):
+    """One transaction around a whole test module, rolled back at its end.
+
+    A module-scoped fixture that depends on it (a permission table's world) is
+    built once for the module instead of once per test. Each test still runs in
+    its own savepoint inside it (pytest-django's ``db``), so whatever a test
+    changes is rolled back before the next one sees the world.
+    """
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        # Treated like TestCase's own outer block (durable blocks nest in it).
+        atomic._from_testcase = True
+        atomic.__enter__()
+    try:
+        yield
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
 
 
 @pytest.fixture
@@ -140,8 +169,25 @@ def client_for():
     return make
 
 
+def _static_fingerprint() -> str:
+    """Returns a digest of every static source file (path, size, time) and the
+    storage that collects them: equal digests mean nothing to collect again."""
+    from django.conf import settings
+    from django.contrib.staticfiles.finders import get_finders
+
+    entries = []
+    for finder in get_finders():
+        for path, storage in finder.list(["CVS", ".*", "*~"]):
+            stat = os.stat(storage.path(path))
+            entries.append(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}")
+    entries.append(repr(settings.STORAGES["staticfiles"]))
+    return hashlib.sha256("\n".join(sorted(entries)).encode()).hexdigest()
+
+
 def pytest_configure(config):
-    """Collects static files once per run (in the xdist controller)."""
+    """Collects static files once per run (in the xdist controller), and not at
+    all when nothing changed since the last run: hashing and compressing them
+    costs about half a minute of CPU, and `make test` runs pytest twice."""
     if hasattr(config, "workerinput"):
         return
     import django
@@ -154,7 +200,13 @@ def pytest_configure(config):
     settings.STATIC_ROOT.mkdir(parents=True, exist_ok=True)
     with open(settings.STATIC_ROOT / ".collect.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
+        stamp = settings.STATIC_ROOT / ".collected-for-tests"
+        fingerprint = _static_fingerprint()
+        manifest = settings.STATIC_ROOT / "staticfiles.json"
+        if manifest.exists() and stamp.exists() and stamp.read_text() == fingerprint:
+            return
         call_command("collectstatic", "--noinput", verbosity=0)
+        stamp.write_text(fingerprint)
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from api.portability import ArchivePart, ImportContext, register
+from instep.archive import ArchivePart, ImportContext, register
 from instep.errors import Refused
 
 PROFILE = ("email", "display_name", "time_zone", "locale", "discreet")

@@ -7,8 +7,8 @@ from django.contrib.auth.hashers import check_password, make_password
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from accounts import hooks
 from accounts.models import User
-from dynamics.services import leave_all
 from instep.errors import Refused
 
 PIN_PATTERN = re.compile(r"\d{4,8}")
@@ -51,7 +51,7 @@ def erase_account(person: User, *, now: datetime) -> None:
     way an account goes, from the settings page or an operator in the admin.
     Deleting the row alone would leave the partner in an "active" dynamic of
     one, with nothing in its audit trail."""
-    leave_all(person, now=now)
+    hooks.account_erasing(person, now=now)  # dynamics.services.leave_all
     person.delete()
 
 

@@ -27,7 +27,8 @@ from agreements.models import (
     SafewordSettings,
 )
 from agreements.queries import exploration_export
-from api.portability import (
+from dynamics.models import Membership
+from instep.archive import (
     ArchivePart,
     ImportContext,
     imported_dynamic,
@@ -35,7 +36,6 @@ from api.portability import (
     register,
     shared_once,
 )
-from dynamics.models import Membership
 
 SAFEWORD_FIELDS = [
     "red_word",

@@ -8,5 +8,5 @@ class ApiConfig(AppConfig):
 
     def ready(self) -> None:
         # Each app that owns data says what of it belongs in a person's export
-        # in its own ``portability.py`` (see api/portability.py).
+        # in its own ``portability.py`` (see instep/archive.py).
         autodiscover_modules("portability")

@@ -1,25 +1,13 @@
 """A person's export (ZIP of JSON files plus a readable HTML copy) and its import.
 
-Each app that owns data registers a section in its own ``portability.py``
-(found by ApiConfig.ready)::
-
-    from api.portability import register
-    register("duties", title="Duties", export=export_duties,
-             import_=import_duties, order=40)
-
-``export(user)`` returns JSON-able data: what is the person's own and what
-they share in their dynamics, never the partner's private entries.
-``import_(context, parts)`` recreates it in a fresh instance from every
-imported archive at once (so both partners' archives can be joined up);
-sections are imported in ``order``. ``files(user)`` may add binary files
-(photos) under ``files/<section>/``.
+Each app that owns data registers its section in its own ``portability.py``
+with ``instep.archive.register`` (found by ApiConfig.ready); this module writes
+every registered section to the archive and imports archives back.
 """
 
 import io
 import json
 import zipfile
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -31,59 +19,12 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from accounts.models import User
+from instep.archive import ArchivePart, ImportContext, registered_sections
 from instep.errors import Refused
 
 FORMAT = "instep-export"
 FILES = "files"  # the archive's files/<section>/… by section, after reading
 VERSION = 1
-
-
-@dataclass
-class ArchivePart:
-    """One person's archive, as an import section sees it."""
-
-    data: dict[str, Any]  # the section's JSON
-    manifest: dict[str, Any]
-    person: User | None = None  # set once the accounts section has run
-    files: dict[str, bytes] = field(default_factory=dict)  # files/<section>/…
-
-
-@dataclass
-class ImportContext:
-    now: datetime
-    # Anything sections need to share, e.g. dynamics by their export key.
-    shared: dict[str, Any] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class Section:
-    name: str
-    title: str
-    export: Callable[[User], dict[str, Any]]
-    import_: Callable[[ImportContext, list[ArchivePart]], None] | None = None
-    order: int = 100
-    files: Callable[[User], dict[str, bytes]] | None = None
-
-
-_sections: dict[str, Section] = {}
-
-
-def register(
-    name: str,
-    *,
-    title: str,
-    export: Callable[[User], dict[str, Any]],
-    import_: Callable[[ImportContext, list[ArchivePart]], None] | None = None,
-    order: int = 100,
-    files: Callable[[User], dict[str, bytes]] | None = None,
-) -> None:
-    """Adds a section to every export (and import). Names are file names."""
-    _sections[name] = Section(name, title, export, import_, order, files)
-
-
-def registered_sections() -> list[Section]:
-    return sorted(_sections.values(), key=lambda s: (s.order, s.name))
 
 
 def export_data(user: User, *, now: datetime) -> dict[str, Any]:
@@ -208,31 +149,6 @@ def read_archive(content: bytes) -> dict[str, Any]:
             return data
     except (zipfile.BadZipFile, KeyError, json.JSONDecodeError) as e:
         raise Refused(f"This file is not a readable Instep export ({e}).") from e
-
-
-def parse_at(value: str | None) -> datetime | None:
-    """Returns the exported timestamp as an aware datetime (None stays None)."""
-    return datetime.fromisoformat(value) if value else None
-
-
-def imported_dynamic(context: ImportContext, part: ArchivePart, key: int):
-    """Returns the dynamic the dynamics section recreated for export id ``key``
-    of this archive, and its members here by role ({} for a dynamic it did
-    not recreate)."""
-    return context.shared.get("dynamics", {}).get(
-        (part.manifest["source"], key), (None, {})
-    )
-
-
-def shared_once(context: ImportContext, name: str, part: ArchivePart, key: int):
-    """Returns True the first time a section asks for a dynamic's shared data:
-    both partners' archives carry it, and it is imported once."""
-    seen = context.shared.setdefault(f"{name}:seen", set())
-    mark = (part.manifest["source"], key)
-    if mark in seen:
-        return False
-    seen.add(mark)
-    return True
 
 
 @transaction.atomic

@@ -1,7 +1,5 @@
 """Personal access tokens: creating, revoking, and recognising them."""
 
-import hashlib
-import secrets
 from datetime import datetime, timedelta
 
 from django.db import transaction
@@ -11,16 +9,13 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from api.models import ApiToken
 from instep.errors import Refused
+from instep.tokens import hash_token, new_token
 
 TOKEN_PREFIX = "instep_"
 MAX_ACTIVE_TOKENS = 20
 # Marking "last used" on every request would write on every read; a minute
 # is precise enough to tell whether a token is still in use.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 @transaction.atomic
@@ -40,7 +35,7 @@ def create_token(
             _("You have %(n)d tokens. Revoke one you no longer use first.")
             % {"n": MAX_ACTIVE_TOKENS}
         )
-    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    secret = new_token(TOKEN_PREFIX)
     token = ApiToken.objects.create(
         user=actor,
         name=name[:60],

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 from api import portability, services
 from api.forms import TokenForm
 from api.models import ApiToken
+from instep.archive import registered_sections
 from instep.errors import Refused
 from instep.http import apply_refusal, form_status, redirect_see_other
 
@@ -78,6 +79,4 @@ def export(request: HttpRequest) -> HttpResponse:
             f'attachment; filename="instep-export-{now:%Y-%m-%d}.zip"'
         )
         return response
-    return render(
-        request, "api/export.html", {"sections": portability.registered_sections()}
-    )
+    return render(request, "api/export.html", {"sections": registered_sections()})

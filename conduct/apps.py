@@ -6,8 +6,17 @@ class ConductConfig(AppConfig):
     verbose_name = "Conduct: incidents and repair"
 
     def ready(self) -> None:
-        # A hard limit declared later ends the repair tasks that touch it.
+        # Models are loaded only now. duties, below conduct, hands slips and
+        # finished tasks up through its hooks; talk's weekly snapshot takes
+        # conduct's part of the week; a hard limit declared later ends the
+        # repair tasks that touch it.
         from agreements.services import on_hard_limit_declared
-        from conduct.services import excuse_for_hard_limit
+        from conduct import queries, services
+        from duties import hooks as duty_hooks
+        from talk import snapshot
 
-        on_hard_limit_declared(excuse_for_hard_limit)
+        duty_hooks.slipped.register(services.record_slip_from_occurrence)
+        duty_hooks.task_done.register(services.repair_task_done)
+        duty_hooks.retire_blocked.register(services.repair_task_kept)
+        snapshot.week_parts.register(queries.week_for_review)
+        on_hard_limit_declared(services.excuse_for_hard_limit)

@@ -11,7 +11,10 @@ from typing import Any
 
 from accounts.models import User
 from agreements.models import Consequence, Rule
-from api.portability import (
+from conduct.models import Apology, Incident, MakeItRight
+from duties.portability import occurrence_refs
+from dynamics.models import Membership
+from instep.archive import (
     ArchivePart,
     ImportContext,
     imported_dynamic,
@@ -19,9 +22,6 @@ from api.portability import (
     register,
     shared_once,
 )
-from conduct.models import Apology, Incident, MakeItRight
-from duties.portability import occurrence_refs
-from dynamics.models import Membership
 
 OCCURRENCE = "occurrence:"
 INCIDENT_FIELDS = [

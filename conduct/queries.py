@@ -52,102 +52,43 @@ def incidents_for_weekly_review(
     )
 
 
-def open_for_review(dynamic_id: int, week_end: datetime) -> list[dict]:
-    """Returns, JSON-ready and in one query, the incidents the weekly review
-    ending at ``week_end`` raises: open at that moment and reported 7 or more
-    days before it, or with a repair task that ran out. Oldest first.
-
-    People appear by role, never by name; the title is the couple's own words,
-    which both partners see on the incident.
-    """
-    rows = (
-        Incident.objects.filter(_raised_for_review(week_end), dynamic_id=dynamic_id)
-        .order_by("reported_at", "id")
-        .values(
-            "id",
-            "title",
-            "source",
-            "subject_role",
-            "reported_at",
-            "state",
-            "resolved_at",
-            "repair_missed_at",
-            "rule_id",
-        )
-    )
-    return [
-        {
-            "id": row["id"],
-            "title": row["title"],
-            "source": row["source"],
-            "role": row["subject_role"],
-            "reported_at": row["reported_at"].isoformat(),
-            "days_open": (week_end - row["reported_at"]).days,
-            # Its state now; one resolved since week_end was open then.
-            "state": Incident.State.OPEN
-            if row["resolved_at"] is not None
-            else row["state"],
-            "repair_missed": row["repair_missed_at"] is not None
-            and row["repair_missed_at"] <= week_end,
-            "about_a_rule": row["rule_id"] is not None,
-        }
-        for row in rows
-    ]
-
-
-def week_summary(dynamic_id: int, start: datetime, end: datetime) -> dict:
-    """Returns, JSON-ready and in one query, what happened in conduct in
-    [start, end): incidents recorded by kind and by whose, incidents resolved
-    by resolution, and how many were open at the end.
-    """
-    in_week = Q(reported_at__gte=start, reported_at__lt=end)
-    resolved_in_week = Q(resolved_at__gte=start, resolved_at__lt=end)
-    counts = {
-        f"recorded_{source}": Count("id", filter=in_week & Q(source=source))
-        for source in Incident.Source.values
-    }
-    counts |= {
-        f"resolved_{resolution}": Count(
-            "id", filter=resolved_in_week & Q(resolution=resolution)
-        )
-        for resolution in Incident.Resolution.values
-    }
-    counts |= {
-        f"{role}_{what}": Count(
-            "id",
-            filter=in_week
-            & Q(subject_role=role)
-            & (
-                Q(source=Incident.Source.PRAISE)
-                if what == "praise"
-                else Q(source__in=SLIPS)
-            ),
-        )
-        for role in Role.values
-        for what in ("slips", "praise")
-    }
-    counts["self_reported"] = Count("id", filter=in_week & Q(self_reported=True))
-    counts["open_at_end"] = Count(
-        "id",
-        filter=Q(reported_at__lt=end)
-        & (Q(resolved_at__isnull=True) | Q(resolved_at__gte=end)),
-    )
-    totals = Incident.objects.filter(dynamic_id=dynamic_id).aggregate(**counts)
+def _incident(incident: Incident) -> dict:
+    """Returns what the review shows of an incident: whose, what, how resolved."""
     return {
-        "from": start.isoformat(),
-        "to": end.isoformat(),
-        "recorded": {s: totals[f"recorded_{s}"] for s in Incident.Source.values},
-        "resolved": {r: totals[f"resolved_{r}"] for r in Incident.Resolution.values},
-        "by_role": {
-            role: {
-                "slips": totals[f"{role}_slips"],
-                "praise": totals[f"{role}_praise"],
-            }
-            for role in Role.values
-        },
-        "self_reported": totals["self_reported"],
-        "open_at_end": totals["open_at_end"],
+        "id": incident.pk,
+        "source": incident.source,
+        "kind": incident.get_source_display(),
+        "whose": incident.subject_role,
+        "title": incident.title,
+        "state": incident.state,
+        "resolution": incident.get_resolution_display() if incident.resolution else "",
+        "chosen": incident.chosen_name,
+        "reported_at": incident.reported_at.isoformat(),
     }
+
+
+def week_for_review(
+    dynamic: Dynamic,
+    roles: dict[int, str],
+    start: datetime,
+    end: datetime,
+    now: datetime,
+) -> dict:
+    """Returns conduct's part of the weekly review's snapshot (talk.snapshot),
+    in two queries: the incidents recorded or resolved in [start, end), and
+    those raised for talk at ``now`` (open a week or more, or a repair task
+    that ran out)."""
+    incidents = [
+        _incident(i)
+        for i in Incident.objects.filter(dynamic=dynamic)
+        .filter(
+            Q(reported_at__gte=start, reported_at__lt=end)
+            | Q(resolved_at__gte=start, resolved_at__lt=end)
+        )
+        .order_by("occurred_at", "id")
+    ]
+    raised = [_incident(i) for i in incidents_for_weekly_review(dynamic, now)]
+    return {"incidents": incidents, "raised_incidents": raised}
 
 
 def _members(me: Membership) -> dict[int, Membership]:

@@ -6,12 +6,16 @@ class DutiesConfig(AppConfig):
     verbose_name = "Duties"
 
     def ready(self) -> None:
-        # A leader's request for a duty is a talk matter; its answer comes back
-        # here to put the duty on the clock (or to leave nothing imposed).
+        # Models are loaded only now. reminders registers the hourly duties run
+        # and the reminders with notify's tick.
         from agreements.services import on_hard_limit_declared
-        from duties.services import settle_duty_request, suspend_for_hard_limit
+        from duties import queries, reminders, services  # noqa: F401
+        from talk import snapshot
         from talk.services import handle_proposals
 
-        handle_proposals("duty", settle_duty_request)
+        # A leader's request for a duty is a talk matter; its answer comes back
+        # here to put the duty on the clock (or to leave nothing imposed).
+        handle_proposals("duty", services.settle_duty_request)
+        snapshot.week_parts.register(queries.week_for_review)
         # A hard limit declared later takes what touches it off the clock.
-        on_hard_limit_declared(suspend_for_hard_limit)
+        on_hard_limit_declared(services.suspend_for_hard_limit)

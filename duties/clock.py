@@ -477,39 +477,6 @@ def expand(rec: Recurrence, zone: str, start: datetime, end: datetime) -> list[S
     return slots
 
 
-@dataclass(frozen=True)
-class ZoneSince:
-    """The assignee lives in ``zone`` from ``since`` on (travel, moving)."""
-
-    since: datetime
-    zone: str
-
-
-def expand_travelling(
-    rec: Recurrence, zones: Sequence[ZoneSince], start: datetime, end: datetime
-) -> list[Slot]:
-    """Returns occurrences in [start, end), each at local time where the assignee is.
-
-    ``zones`` lists where the assignee lives from when on; the first entry
-    applies to all time before it too. A wall-clock occurrence happens at
-    most once: flying west can bring 07:00 round again the same day, and the
-    second one is dropped; flying east can skip one, which is the truth.
-    """
-    if not zones:
-        raise ValueError("at least one time zone is needed")
-    ordered = sorted(zones, key=lambda z: z.since)
-    seen: set[datetime] = set()
-    slots: list[Slot] = []
-    for i, zs in enumerate(ordered):
-        seg_start = start if i == 0 else max(start, zs.since)
-        seg_end = end if i + 1 == len(ordered) else min(end, ordered[i + 1].since)
-        for slot in expand(rec, zs.zone, seg_start, seg_end):
-            if slot.local not in seen:
-                seen.add(slot.local)
-                slots.append(slot)
-    return slots
-
-
 def recurring_intervals(
     rule: str,
     *,

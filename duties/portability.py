@@ -13,7 +13,9 @@ from typing import Any
 from django.core.files.base import ContentFile
 
 from accounts.models import User
-from api.portability import (
+from duties.models import Duty, Occurrence, ScheduledPause
+from dynamics.models import Membership
+from instep.archive import (
     ArchivePart,
     ImportContext,
     imported_dynamic,
@@ -21,8 +23,6 @@ from api.portability import (
     register,
     shared_once,
 )
-from duties.models import Duty, Occurrence, ScheduledPause
-from dynamics.models import Membership
 
 DUTY_FIELDS = [
     "kind",

@@ -18,7 +18,7 @@ from duties.services import (
     clock_pauses,
     duty_pauses,
 )
-from dynamics.models import Membership
+from dynamics.models import Dynamic, Membership
 
 # What Today shows ahead and behind: what is open, and what could still be ticked.
 TODAY_AHEAD = timedelta(hours=24)
@@ -435,3 +435,22 @@ def context_states(me: Membership, now: datetime) -> list[ContextState]:
         ContextState(c, c.key in switched_on)
         for c in agreement_contexts(me.dynamic_id, now=now)
     ]
+
+
+def week_for_review(
+    dynamic: Dynamic,
+    roles: dict[int, str],
+    start: datetime,
+    end: datetime,
+    now: datetime,
+) -> dict:
+    """Returns duties' part of the weekly review's snapshot (talk.snapshot), in
+    one query: per role, the occurrences due in [start, end) done, late and
+    missed."""
+    outcomes = outcomes_by_assignee(dynamic.pk, start, end)
+    return {
+        "duties": {
+            role: outcomes.get(user_id, dict.fromkeys(WEEK_BUCKETS.values(), 0))
+            for user_id, role in roles.items()
+        }
+    }

@@ -6,8 +6,6 @@ Each function takes the acting person (or none, for the worker), asks
 audit trail and runs in one transaction, so a refusal changes nothing.
 """
 
-import hashlib
-import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -22,7 +20,7 @@ from accounts.models import User
 from agreements import authority
 from agreements.models import AgreementVersion
 from agreements.services import DEFAULT_PROOF_RETENTION_DAYS
-from duties import clock
+from duties import clock, hooks
 from duties.models import Duty, FeedToken, Occurrence, ScheduledPause
 from dynamics import audit
 from dynamics import services as dynamics_services
@@ -30,6 +28,8 @@ from dynamics.access import Act, require
 from dynamics.models import Dynamic, Membership, Pause, Role
 from instep import images
 from instep.errors import NotAllowed, Refused
+from instep.tokens import hash_token, new_token
+from talk import services as talk_services
 
 # Occurrences exist this far ahead, so that pages never expand rules.
 HORIZON = timedelta(days=14)
@@ -309,9 +309,6 @@ def _ask(
     duty: Duty, actor: User, spec: DutySpec, why: str, *, change: bool, now: datetime
 ) -> None:
     """Opens the request (a talk matter) the follower answers in its thread."""
-    # Imported here: talk's weekly snapshot reads duties, so talk imports us.
-    from talk import services as talk_services
-
     matter = talk_services.open_request_from_leader(
         actor,
         duty.dynamic_id,
@@ -387,15 +384,10 @@ def retire_duty(actor: User, dynamic_id: int, duty_id: int, *, now: datetime) ->
     """Ends a duty: occurrences not yet open disappear; history stays."""
     membership = require(actor, dynamic_id, Act.ASSIGN_DUTY)
     duty = _locked_duty(dynamic_id, duty_id)
-    # Imported here: conduct builds on duties (its repair tasks are duties).
-    from conduct.services import repair_task_kept
-
-    if (kept := repair_task_kept(duty.pk)) is not None:
+    if (kept := hooks.retire_blocker(duty.pk)) is not None:
         raise Refused(kept, code="repair_task")
     if duty.request_id is not None:
         # Nothing is left to accept: the request's thread says it was withdrawn.
-        from talk import services as talk_services
-
         talk_services.withdraw_matter(actor, dynamic_id, duty.request_id, now=now)
     duty.state = Duty.State.RETIRED
     duty.save(update_fields=["state"])
@@ -942,11 +934,8 @@ def _record_slip(
     one incident; excused occurrences never get here. The due time handed on
     is the one the clock judged by: a task frozen by a pause fell due later.
     """
-    # Imported here: conduct builds on duties (its repair tasks are duties).
-    from conduct.services import record_slip_from_occurrence
-
     due = clock.countdown(occ.times(), pauses, now).deadline or occ.due_at
-    record_slip_from_occurrence(
+    hooks.slipped(
         dynamic_id=occ.dynamic_id,
         occurrence_key=str(occ.pk),
         assignee_id=occ.assignee_id,
@@ -960,10 +949,8 @@ def _record_slip(
 
 def _repair_done(occ: Occurrence, actor: User, *, now: datetime) -> None:
     """Tells conduct a task is done (and approved, if reviewed): when it is an
-    incident's repair task, that incident is resolved."""
-    from conduct.services import repair_task_done
-
-    repair_task_done(actor, duty_id=occ.duty_id, done_at=occ.done_at, now=now)
+    incident's repair task, that incident is resolved (conduct, by the hook)."""
+    hooks.task_done(actor, duty_id=occ.duty_id, done_at=occ.done_at, now=now)
 
 
 # Repair tasks (conduct) ---------------------------------------------------------
@@ -1224,16 +1211,12 @@ def purge_proof_photos(*, now: datetime, retention: timedelta | None = None) -> 
 # The calendar feed ------------------------------------------------------------------
 
 
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 @transaction.atomic
 def new_feed_token(actor: User, dynamic_id: int, *, now: datetime) -> str:
     """Returns a fresh feed token; an earlier feed URL stops working."""
     membership = require(actor, dynamic_id, Act.VIEW)
     FeedToken.objects.filter(user=actor, dynamic_id=dynamic_id).delete()
-    token = secrets.token_urlsafe(32)
+    token = new_token()
     FeedToken.objects.create(
         user=actor,
         dynamic=membership.dynamic,

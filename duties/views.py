@@ -12,8 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from agreements.services import version_in_force
-from conduct.services import repair_task_kept
-from duties import clock, feed, queries, services
+from duties import clock, feed, hooks, queries, services
 from duties.forms import CompleteForm, DutyForm, ReviewForm, ScheduledPauseForm
 from duties.models import Duty, Occurrence
 from dynamics.access import Act, require
@@ -298,7 +297,7 @@ def retire(request: HttpRequest, dynamic_id: int, duty_id: int) -> HttpResponse:
     return render(
         request,
         "duties/retire.html",
-        {"membership": me, "duty": duty, "kept": repair_task_kept(duty.pk)},
+        {"membership": me, "duty": duty, "kept": hooks.retire_blocker(duty.pk)},
     )
 
 

@@ -11,8 +11,6 @@ People are referred to by their role in the dynamic, so that two partners'
 archives imported together join up again.
 """
 
-import hashlib
-import secrets
 from collections import defaultdict
 from typing import Any
 
@@ -20,7 +18,6 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from api.portability import ArchivePart, ImportContext, register
 from dynamics import audit
 from dynamics.models import (
     Aftercare,
@@ -31,6 +28,8 @@ from dynamics.models import (
     Pause,
     Signal,
 )
+from instep.archive import ArchivePart, ImportContext, register
+from instep.tokens import dead_token_hash
 
 State = Dynamic.State
 
@@ -155,7 +154,7 @@ def import_dynamics(context: ImportContext, parts: list[ArchivePart]) -> None:
     for key in sorted(groups):
         dynamic, users = _import_dynamic(context, groups[key])
         # Later sections find the dynamic (and its members by role) by the
-        # export's key: see api.portability.imported_dynamic.
+        # export's key: see instep.archive.imported_dynamic.
         context.shared.setdefault("dynamics", {})[key] = (dynamic, users)
 
 
@@ -245,7 +244,7 @@ def _import_dynamic(
                 dynamic=dynamic,
                 created_by=person,
                 # The token itself was never stored: an imported link is dead.
-                token_hash=hashlib.sha256(secrets.token_bytes(32)).hexdigest(),
+                token_hash=dead_token_hash(),
                 email=i["email"],
                 created_at=_at(i["created_at"]),
                 expires_at=_at(i["expires_at"]),

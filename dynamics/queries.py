@@ -128,3 +128,14 @@ def invitation_offer(invitation: Invitation) -> InvitationOffer:
         role=role,
         title=invitation.dynamic.title_for(role),
     )
+
+
+def leaders_of(dynamic_ids: set[int]) -> dict[int, list[User]]:
+    """Returns the leader of each dynamic (as a list, empty for none), in one
+    query; for the periodic reminders of the apps above."""
+    found: dict[int, list[User]] = {}
+    for membership in Membership.objects.filter(
+        dynamic_id__in=dynamic_ids, role=Role.LEADER
+    ).select_related("user"):
+        found.setdefault(membership.dynamic_id, []).append(membership.user)
+    return found

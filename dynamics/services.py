@@ -5,9 +5,7 @@ enforces the invariants of DESIGN.md, records the act in the audit trail and
 runs in one transaction, so a refusal changes nothing.
 """
 
-import hashlib
 import logging
-import secrets
 from datetime import datetime, timedelta
 from smtplib import SMTPException
 
@@ -18,7 +16,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from dynamics import audit
+from dynamics import audit, hooks
 from dynamics.access import Act, require
 from dynamics.models import (
     Aftercare,
@@ -30,7 +28,7 @@ from dynamics.models import (
     Signal,
 )
 from instep.errors import NotAllowed, Refused
-from notify import events as notify_events
+from instep.tokens import hash_token, new_token
 
 State = Dynamic.State
 logger = logging.getLogger(__name__)
@@ -43,10 +41,6 @@ def _locked_dynamic(dynamic_id: int) -> Dynamic:
 
 def _open_pause(dynamic: Dynamic) -> Pause | None:
     return dynamic.pauses.filter(ended_at__isnull=True).first()
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 @transaction.atomic
@@ -98,7 +92,7 @@ def create_invitation(
     dynamic.invitations.filter(used_at__isnull=True).update(
         used_at=now, outcome="revoked"
     )
-    token = secrets.token_urlsafe(32)
+    token = new_token()
     invitation = Invitation.objects.create(
         dynamic=dynamic,
         created_by=actor,
@@ -301,7 +295,7 @@ def send_signal(
             dynamic.state = State.PAUSED
             dynamic.save(update_fields=["state"])
     # Written in this transaction; delivered by the worker once it commits.
-    notify_events.signal_sent(signal, now=now)
+    hooks.signal_sent(signal, now=now)  # notify tells the partner
     audit.record(
         dynamic,
         actor,

@@ -383,8 +383,8 @@ class WeekInsights:
 def week(
     me: Membership, week_start: date, now: datetime, *, discreet: bool
 ) -> WeekInsights:
-    """Returns the small charts of one week, day by day, in seven queries (the
-    weekly review embeds them)."""
+    """Returns the small charts of one week, day by day, in six queries (the
+    weekly review embeds them; the partner comes with the permission gate)."""
     zone = zone_of(me.user)
     w = series.week_window(week_start, now.astimezone(zone).date())
     people = people_of(me, discreet=discreet)

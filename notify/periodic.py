@@ -1,11 +1,12 @@
 """Jobs that run every minute (or every hour) from the ``tick`` task.
 
 This is Instep's one way to schedule periodic work. A job registers with
-``@every_minute`` or ``@every_hour`` in a module an AppConfig imports in
-``ready()`` (``notify.reminders`` holds the jobs of the other apps). A job
-takes ``now``, must be idempotent (use ``notify.events.notify`` dedupe keys)
-and should catch up on what it missed: after a worker outage, the first tick
-runs with the current time.
+``@every_minute`` or ``@every_hour`` in its own app's ``reminders.py``, which
+that app's AppConfig imports in ``ready()`` (duties, talk, agreements; notify
+imports no app above it). A job takes ``now``, must be idempotent (use
+``notify.events.notify`` dedupe keys) and should catch up on what it missed:
+after a worker outage, the first tick runs with the current time, and a scan
+looks back at most ``CATCH_UP``.
 """
 
 import logging
@@ -15,6 +16,9 @@ from datetime import datetime, timedelta
 logger = logging.getLogger(__name__)
 
 Job = Callable[[datetime], object]
+# How far back a scan looks for something it should have announced: a worker
+# down for longer misses the stale reminders rather than sending them late.
+CATCH_UP = timedelta(hours=6)
 JOBS: list[Job] = []
 
 

@@ -11,7 +11,7 @@ are theirs alone.
 from typing import Any
 
 from accounts.models import User
-from api.portability import ArchivePart, ImportContext, parse_at, register
+from instep.archive import ArchivePart, ImportContext, parse_at, register
 from notify.models import Channel, Notification, Preferences
 
 

@@ -5,7 +5,7 @@ ones too: they are theirs) and check-in reminder, their own journal entries
 with the comments on them, the partner's SHARED entries (to read; they are
 imported from their author's own archive), and the matters, decisions and
 weekly reviews both partners see. The partner's private check-in answers and
-private entries are never read (the same rules as talk/export.py).
+private entries are never read (talk/tests/test_journal.py proves it).
 
 People appear by role. Matters and entries are referred to by their place
 (matters in the order they were opened, entries by author and time), so the
@@ -17,7 +17,8 @@ from typing import Any
 from django.db.models import Prefetch
 
 from accounts.models import User
-from api.portability import (
+from dynamics.models import Membership, Pause
+from instep.archive import (
     ArchivePart,
     ImportContext,
     imported_dynamic,
@@ -25,7 +26,6 @@ from api.portability import (
     register,
     shared_once,
 )
-from dynamics.models import Membership, Pause
 from talk.models import (
     ANSWER_FIELDS,
     CheckIn,

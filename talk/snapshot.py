@@ -2,8 +2,9 @@
 
 Only what both partners may see goes in: averages of SHARED check-in answers,
 duties done, late and missed per person (the outcomes the duties clock
-recorded), incidents of the week and how they were resolved, the incidents
-open for a week or more (conduct raises them here), and the ids of journal
+recorded, added by duties), incidents of the week and how they were resolved
+and the incidents open for a week or more (added by conduct), and the ids of
+journal
 entries that were shared that week (their titles are read live through
 ``visible_to``, so an entry made private again disappears). People appear by
 role, never by name.
@@ -14,26 +15,15 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import Avg, Count, Q
 
-from conduct.models import Incident
-from conduct.queries import incidents_for_weekly_review
-from duties.queries import WEEK_BUCKETS, outcomes_by_assignee
 from dynamics.models import Dynamic, Membership
+from instep.hooks import Hook
 from talk.models import SCALE_FIELDS, CheckIn, JournalEntry, Matter
 
-
-def _incident(incident: Incident) -> dict:
-    """Returns what the review shows of an incident: whose, what, how resolved."""
-    return {
-        "id": incident.pk,
-        "source": incident.source,
-        "kind": incident.get_source_display(),
-        "whose": incident.subject_role,
-        "title": incident.title,
-        "state": incident.state,
-        "resolution": incident.get_resolution_display() if incident.resolution else "",
-        "chosen": incident.chosen_name,
-        "reported_at": incident.reported_at.isoformat(),
-    }
+# The parts of the week that apps above talk add to the snapshot, each
+# ``(dynamic, roles, start, end, now) -> dict`` merged into it (``roles`` maps
+# user id to role). duties adds "duties"; conduct adds "incidents" and
+# "raised_incidents". They register in their AppConfig.ready().
+week_parts = Hook("talk.week_parts")
 
 
 # A review opened this many days after its review day still reviews that week
@@ -70,7 +60,8 @@ def bounds(week_start: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
 def week(dynamic: Dynamic, week_start: date, zone: ZoneInfo, *, now: datetime) -> dict:
     """Returns a JSON-ready picture of the week that began on ``week_start``.
 
-    Nine queries, however long the history.
+    Nine queries with the parts duties and conduct add, however long the
+    history.
     """
     start, end = bounds(week_start, zone)
     roles = dict(
@@ -146,32 +137,17 @@ def week(dynamic: Dynamic, week_start: date, zone: ZoneInfo, *, now: datetime) -
             shared_at__lt=end,
         ).values_list("id", flat=True)
     )
-    outcomes = outcomes_by_assignee(dynamic.pk, start, end)
-    duties = {
-        role: outcomes.get(user_id, dict.fromkeys(WEEK_BUCKETS.values(), 0))
-        for user_id, role in roles.items()
-    }
-    incidents = [
-        _incident(i)
-        for i in Incident.objects.filter(dynamic=dynamic)
-        .filter(
-            Q(reported_at__gte=start, reported_at__lt=end)
-            | Q(resolved_at__gte=start, resolved_at__lt=end)
-        )
-        .order_by("occurred_at", "id")
-    ]
-    raised = [_incident(i) for i in incidents_for_weekly_review(dynamic, now)]
-    return {
+    picture = {
         "from": start.isoformat(),
         "to": end.isoformat(),
         "taken_at": now.isoformat(),
         "checkins": per_role,
-        "duties": duties,
-        "incidents": incidents,
-        "raised_incidents": raised,
         "signals": signals,
         "pauses": pauses,
         "decisions": decided,
         "open_matters": still_open,
         "shared_entries": shared_entries,
     }
+    for part in week_parts(dynamic, roles, start, end, now):
+        picture |= part
+    return picture

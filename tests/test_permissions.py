@@ -13,6 +13,9 @@ from datetime import timedelta
 from http import HTTPStatus
 
 import pytest
+import time_machine
+from django.conf import settings
+from django.test import Client
 from django.urls import (
     NoReverseMatch,
     URLPattern,
@@ -21,6 +24,7 @@ from django.urls import (
     reverse,
 )
 
+from accounts.models import User
 from agreements.tests.world import (
     idea_kwargs,
     item_kwargs,
@@ -28,9 +32,11 @@ from agreements.tests.world import (
     version_kwargs,
 )
 from api import services as api_services
+from conftest import NOW, make_person
 from duties import services as duty_services
 from duties.tests.factories import task_spec
 from dynamics import services
+from dynamics.models import Dynamic
 from talk.tests import factories as talk
 
 ANON, STRANGER, PARTNER, OWNER = "anonymous", "stranger", "partner", "owner"
@@ -436,49 +442,98 @@ def test_every_url_of_ours_has_a_name():
     assert list(unnamed(get_resolver().url_patterns)) == []
 
 
-@pytest.fixture
-def world(dynamic_factory, leader, follower, now) -> World:
-    dynamic = dynamic_factory(leader, follower)
-    signal = services.send_signal(leader, dynamic.pk, "yellow", now=now)
-    forming = dynamic_factory(leader, partner=None)
-    _invitation, token = services.create_invitation(leader, forming.pk, now=now)
-    duty = duty_services.create_duty(
-        leader,
-        dynamic.pk,
-        spec=task_spec(now + timedelta(hours=3), assignee_role="leader"),
-        now=now,
+# The world is built once for the module (``module_transaction``); each case
+# runs in its own savepoint, so what one case changes no other case sees.
+pytestmark = pytest.mark.django_db
+
+
+@dataclass(frozen=True)
+class People:
+    leader: User
+    follower: User
+    stranger: User
+    # Each one's signed-in session, made with the world: a case sends its
+    # cookie instead of signing in again (the session row is in the world).
+    sessions: dict[str, str] = field(default_factory=dict)
+
+    def client(self, visitor: str) -> Client:
+        client = Client()
+        if visitor != ANON:
+            client.cookies[settings.SESSION_COOKIE_NAME] = self.sessions[visitor]
+        return client
+
+
+def _session(person: User) -> str:
+    client = Client()
+    client.force_login(person)
+    # The first request of a day notes the person's presence (see
+    # agreements.middleware); every case makes the requests after it.
+    client.get(reverse("health"))
+    return client.cookies[settings.SESSION_COOKIE_NAME].value
+
+
+def _active_dynamic(owner: User, partner: User | None, now) -> Dynamic:
+    dynamic = services.create_dynamic(
+        owner, role="leader", my_title="Sir", partner_title="pet", now=now
     )
-    plan = duty_services.schedule_pause(
-        follower,
-        dynamic.pk,
-        reason="family",
-        starts_at=now + timedelta(days=2),
-        ends_at=now + timedelta(days=3),
-        now=now,
-    )
-    api_token, _secret = api_services.create_token(
-        leader, name="Shortcut", scope="write", now=now
-    )
-    return World(
-        dynamic_id=dynamic.pk,
-        signal_id=signal.pk,
-        token=token,
-        duty_id=duty.pk,
-        occurrence_id=duty.occurrences.get().pk,
-        plan_id=plan.pk,
-        feed_token=duty_services.new_feed_token(follower, dynamic.pk, now=now),
-        token_id=api_token.pk,
-    )
+    if partner is not None:
+        _invitation, token = services.create_invitation(owner, dynamic.pk, now=now)
+        services.accept_invitation(partner, token, now=now)
+    return dynamic
+
+
+@pytest.fixture(scope="module")
+def built(module_transaction, django_db_blocker) -> tuple[People, World]:
+    now = NOW
+    with django_db_blocker.unblock(), time_machine.travel(now, tick=False):
+        leader = make_person("Alex", "alex.world@example.org")
+        follower = make_person("Robin", "robin.world@example.org")
+        stranger = make_person("Sam", "sam.world@example.org")
+        dynamic = _active_dynamic(leader, follower, now)
+        signal = services.send_signal(leader, dynamic.pk, "yellow", now=now)
+        forming = _active_dynamic(leader, None, now)
+        _invitation, token = services.create_invitation(leader, forming.pk, now=now)
+        duty = duty_services.create_duty(
+            leader,
+            dynamic.pk,
+            spec=task_spec(now + timedelta(hours=3), assignee_role="leader"),
+            now=now,
+        )
+        plan = duty_services.schedule_pause(
+            follower,
+            dynamic.pk,
+            reason="family",
+            starts_at=now + timedelta(days=2),
+            ends_at=now + timedelta(days=3),
+            now=now,
+        )
+        api_token, _secret = api_services.create_token(
+            leader, name="Shortcut", scope="write", now=now
+        )
+        world = World(
+            dynamic_id=dynamic.pk,
+            signal_id=signal.pk,
+            token=token,
+            duty_id=duty.pk,
+            occurrence_id=duty.occurrences.get().pk,
+            plan_id=plan.pk,
+            feed_token=duty_services.new_feed_token(follower, dynamic.pk, now=now),
+            token_id=api_token.pk,
+        )
+        sessions = {
+            STRANGER: _session(stranger),
+            PARTNER: _session(follower),
+            OWNER: _session(leader),
+        }
+    return People(leader, follower, stranger, sessions), world
 
 
 @pytest.mark.parametrize("visitor", VISITORS)
 @pytest.mark.parametrize("name", sorted(TABLE))
-def test_url_answers_each_visitor_as_the_table_says(
-    name, visitor, world, leader, follower, stranger, client_for
-):
+def test_url_answers_each_visitor_as_the_table_says(name, visitor, built):
+    people, world = built
     case = TABLE[name]
-    person = {ANON: None, STRANGER: stranger, PARTNER: follower, OWNER: leader}[visitor]
-    client = client_for(person)
+    client = people.client(visitor)
     url = reverse(name, kwargs=case.kwargs(world))
     response = getattr(client, case.method)(url, case.data)
     assert response.status_code == case.expect[visitor], (

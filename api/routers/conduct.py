@@ -246,7 +246,8 @@ def forgive_incident(
 def excuse_incident(
     request, body: WordIn, dynamic_id: int = DynamicId, incident_id: int = IncidentId
 ):
-    """The leader excuses the slip: it was not one (illness, an emergency)."""
+    """The partner of the one who slipped excuses it: life happened (illness,
+    an emergency). The one who slipped cannot excuse themselves."""
     user = person(request)
     services.excuse(user, dynamic_id, incident_id, word=body.word, now=now())
     return _detail(user, dynamic_id, incident_id)

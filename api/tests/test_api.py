@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from api.models import ApiToken
-from api.services import hash_token
 from dynamics.models import AuditEntry, Dynamic, Pause, Signal
+from instep.tokens import hash_token
 
 API = "/api/v1"
 JSON = "application/json"

@@ -12,11 +12,15 @@ from datetime import timedelta
 from http import HTTPStatus
 
 import pytest
+import time_machine
 from django.utils import timezone
 
+from accounts.models import User
 from api.api import api
 from api.tests.world import everything
+from conftest import NOW, make_person
 from dynamics import services
+from dynamics.models import Dynamic
 
 ANON, STRANGER, PARTNER, OWNER = "anonymous", "stranger", "partner", "owner"
 VISITORS = (ANON, STRANGER, PARTNER, OWNER)
@@ -34,7 +38,7 @@ PREFIX = "/api/v1"
 class World:
     """The active dynamic, a yellow signal the owner sent in it, and an open
     invitation to another dynamic of the owner's; and in the dynamic one of
-    everything the other apps keep (see the ``world`` fixture)."""
+    everything the other apps keep (see the ``built`` fixture)."""
 
     dynamic_id: int
     signal_id: int
@@ -297,22 +301,54 @@ def test_every_operation_is_in_the_table():
     assert TABLE.keys() - OPERATIONS.keys() == set(), "these rows name nothing"
 
 
-@pytest.fixture
-def world(dynamic_factory, leader, follower, now) -> World:
-    dynamic = dynamic_factory(leader, follower)
-    signal = services.send_signal(leader, dynamic.pk, "yellow", now=now)
-    forming = dynamic_factory(leader, partner=None)
-    # The API reads the real clock: an invitation made at the fixed test time
-    # would have expired by now.
-    _invitation, token = services.create_invitation(
-        leader, forming.pk, now=timezone.now()
+# The world is built once for the module (``module_transaction``); each case
+# runs in its own savepoint, so what one case changes no other case sees.
+pytestmark = pytest.mark.django_db
+
+
+@dataclass(frozen=True)
+class People:
+    leader: User
+    follower: User
+    stranger: User
+
+    def of(self, visitor: str) -> User | None:
+        return {
+            ANON: None,
+            STRANGER: self.stranger,
+            PARTNER: self.follower,
+            OWNER: self.leader,
+        }[visitor]
+
+
+def _dynamic(owner: User, partner: User | None, now) -> Dynamic:
+    dynamic = services.create_dynamic(
+        owner, role="leader", my_title="Sir", partner_title="pet", now=now
     )
-    return World(
-        dynamic_id=dynamic.pk,
-        signal_id=signal.pk,
-        token=token,
-        ids=everything(dynamic.pk, leader, follower, at=timezone.now()),
-    )
+    if partner is not None:
+        _invitation, token = services.create_invitation(owner, dynamic.pk, now=now)
+        services.accept_invitation(partner, token, now=now)
+    return dynamic
+
+
+@pytest.fixture(scope="module")
+def built(module_transaction, django_db_blocker) -> tuple[People, World]:
+    # The API reads the clock: the world is made at the time the cases run at.
+    with django_db_blocker.unblock(), time_machine.travel(NOW, tick=False):
+        leader = make_person("Alex", "alex.api-world@example.org")
+        follower = make_person("Robin", "robin.api-world@example.org")
+        stranger = make_person("Sam", "sam.api-world@example.org")
+        dynamic = _dynamic(leader, follower, NOW)
+        signal = services.send_signal(leader, dynamic.pk, "yellow", now=NOW)
+        forming = _dynamic(leader, None, NOW)
+        _invitation, token = services.create_invitation(leader, forming.pk, now=NOW)
+        world = World(
+            dynamic_id=dynamic.pk,
+            signal_id=signal.pk,
+            token=token,
+            ids=everything(dynamic.pk, leader, follower, at=NOW),
+        )
+    return People(leader, follower, stranger), world
 
 
 def _url(path: str, world: World, case: Case) -> str:
@@ -335,12 +371,12 @@ def _call(client, method: str, path: str, world: World, case: Case):
 @pytest.mark.parametrize("visitor", VISITORS)
 @pytest.mark.parametrize("operation", sorted(TABLE))
 def test_operation_answers_each_visitor_as_the_table_says(
-    operation, visitor, world, leader, follower, stranger, api_client
+    operation, visitor, built, api_client
 ):
+    people, world = built
     case = TABLE[operation]
     method, path = OPERATIONS[operation]
-    person = {ANON: None, STRANGER: stranger, PARTNER: follower, OWNER: leader}[visitor]
-    response = _call(api_client(person), method, path, world, case)
+    response = _call(api_client(people.of(visitor)), method, path, world, case)
     assert response.status_code == case.expect[visitor], (
         f"{method.upper()} {path} as {visitor}: {response.content[:200]!r}"
     )
@@ -351,12 +387,11 @@ def test_operation_answers_each_visitor_as_the_table_says(
 
 
 @pytest.mark.parametrize("operation", sorted(TABLE))
-def test_read_only_token_may_read_but_never_write(
-    operation, world, follower, api_client
-):
+def test_read_only_token_may_read_but_never_write(operation, built, api_client):
+    people, world = built
     method, path = OPERATIONS[operation]
     case = TABLE[operation]
-    response = _call(api_client(follower, "read"), method, path, world, case)
+    response = _call(api_client(people.follower, "read"), method, path, world, case)
     if method == "get":
         assert response.status_code == case.expect[PARTNER]
     else:

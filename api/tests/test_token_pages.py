@@ -3,7 +3,7 @@
 from http import HTTPStatus
 
 from api.models import ApiToken
-from api.services import hash_token
+from instep.tokens import hash_token
 
 
 def test_new_token_is_shown_once_and_kept_hashed(client_for, follower):

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from duties import clock
-from duties.clock import Interval, OccurrenceTimes, Recurrence, Status, ZoneSince
+from duties.clock import Interval, OccurrenceTimes, Recurrence, Status
 
 H = timedelta(hours=1)
 M = timedelta(minutes=1)
@@ -144,44 +144,6 @@ def test_daily_ritual_includes_the_leap_day():
         datetime(2028, 3, 2, tzinfo=UTC),
     )
     assert [s.local.day for s in slots] == [28, 29, 1]
-
-
-def test_assignee_flying_from_london_to_new_york_keeps_seven_local():
-    rec = _daily("07:00")
-    flight = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)
-    zones = [
-        ZoneSince(T0 - 30 * 24 * H, "Europe/London"),
-        ZoneSince(flight, "America/New_York"),
-    ]
-    slots = clock.expand_travelling(
-        rec,
-        zones,
-        datetime(2026, 11, 23, tzinfo=UTC),
-        datetime(2026, 11, 27, tzinfo=UTC),
-    )
-    assert [s.due_at for s in slots] == [
-        datetime(2026, 11, 23, 7, tzinfo=UTC),  # London, GMT
-        datetime(2026, 11, 24, 7, tzinfo=UTC),
-        datetime(2026, 11, 25, 12, tzinfo=UTC),  # New York, EST
-        datetime(2026, 11, 26, 12, tzinfo=UTC),
-    ]
-
-
-def test_flying_west_does_not_repeat_the_same_local_morning():
-    rec = _daily("07:00")
-    zones = [
-        ZoneSince(datetime(2026, 1, 1, tzinfo=UTC), "Asia/Tokyo"),
-        # Lands in Honolulu at 08:00 UTC on the 24th = 22:00 on the 23rd there.
-        ZoneSince(datetime(2026, 11, 24, 8, tzinfo=UTC), "Pacific/Honolulu"),
-    ]
-    slots = clock.expand_travelling(
-        rec,
-        zones,
-        datetime(2026, 11, 22, tzinfo=UTC),
-        datetime(2026, 11, 26, tzinfo=UTC),
-    )
-    days = [s.local.date() for s in slots]
-    assert len(days) == len(set(days))
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
-from duties import services
+from duties import reminders, services
 from duties.models import Duty, Occurrence
 from duties.tests.factories import (
     ritual_spec,
@@ -19,7 +19,6 @@ from duties.tests.factories import (
 from dynamics.models import AuditEntry, Dynamic
 from instep.errors import NotAllowed, Refused
 from instep.tests import images
-from notify import reminders
 from talk import services as talk
 
 H = timedelta(hours=1)

@@ -7,10 +7,10 @@ import pytest
 
 from conduct.models import Incident
 from duties import services
+from duties.reminders import materialise_occurrences
 from duties.tests.factories import ritual_spec, sunday_family_time, task_spec
 from dynamics import services as dynamics_services
 from instep.errors import NotAllowed, Refused
-from notify.reminders import materialise_occurrences
 
 H = timedelta(hours=1)
 

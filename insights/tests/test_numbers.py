@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from dynamics.access import membership_or_404
 from dynamics.models import Membership
 from insights import queries
 from insights.tests.conftest import NOW
@@ -190,3 +191,21 @@ def test_a_planned_pause_cancelled_midway_is_shaded_until_it_was_cancelled(
         "Paused (travel) from 12 Nov to 13 Nov",
     ]
     assert insights.pauses_summary.startswith("2 pauses (2 days in all)")
+
+
+def test_overview_costs_nine_queries_after_the_gate(
+    history, leader, django_assert_num_queries
+):
+    """docs/insights.md lists the nine; the partner comes with the gate."""
+    me = membership_or_404(leader, history.pk)
+    with django_assert_num_queries(9):
+        queries.overview(me, "1y", NOW, discreet=False)
+
+
+def test_week_costs_six_queries_after_the_gate(
+    history, leader, django_assert_num_queries
+):
+    """The weekly review's small charts (docs/insights.md)."""
+    me = membership_or_404(leader, history.pk)
+    with django_assert_num_queries(6):
+        queries.week(me, datetime(2026, 11, 16).date(), NOW, discreet=False)

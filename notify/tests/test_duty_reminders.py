@@ -4,10 +4,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from duties import reminders
 from duties import services as duties
 from duties.tests.factories import ritual_spec, sign_agreement, task_spec
 from dynamics import services as dynamics
-from notify import delivery, periodic, reminders, services
+from notify import delivery, periodic, services
 from notify.models import Notification, Outbox
 
 NOW = datetime(2026, 11, 23, 18, 0, tzinfo=UTC)

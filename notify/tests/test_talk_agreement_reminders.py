@@ -4,10 +4,11 @@ each reaches the right person once, however often the tick runs."""
 from datetime import UTC, datetime, time, timedelta
 
 from agreements import services as agreements
-from notify import reminders
+from agreements.reminders import remind_agreement_reviews, tell_follower_leader_absent
 from notify.models import Notification
 from talk import services as talk
 from talk.models import Matter
+from talk.reminders import remind_checkins, remind_matters, remind_weekly_review
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # a Monday
 SUNDAY = datetime(2026, 11, 29, tzinfo=UTC)
@@ -50,8 +51,8 @@ def test_leader_hears_once_of_a_matter_awaiting_their_decision(
     talk.open_matter(
         leader, dynamic.pk, kind=Matter.Kind.DECISION, title="Own idea", now=NOW
     )
-    _twice(reminders.remind_matters, NOW + timedelta(minutes=1))
-    _twice(reminders.remind_matters, NOW + timedelta(minutes=2))
+    _twice(remind_matters, NOW + timedelta(minutes=1))
+    _twice(remind_matters, NOW + timedelta(minutes=2))
     [note] = Notification.objects.filter(user=leader)
     assert note.kind == "matter_awaiting"
     assert note.context["title"] == "Weekend plans"
@@ -65,12 +66,12 @@ def test_checkin_prompt_comes_at_the_chosen_local_time_once_a_day(dynamic, follo
     talk.set_checkin_prompt(
         follower, dynamic.pk, prompt_at=time(20, 0), enabled=True, now=NOW
     )
-    _twice(reminders.remind_checkins, datetime(2026, 11, 23, 18, 59, tzinfo=UTC))
+    _twice(remind_checkins, datetime(2026, 11, 23, 18, 59, tzinfo=UTC))
     assert _kinds(follower) == []
-    _twice(reminders.remind_checkins, datetime(2026, 11, 23, 19, 0, tzinfo=UTC))
-    _twice(reminders.remind_checkins, datetime(2026, 11, 23, 21, 0, tzinfo=UTC))
+    _twice(remind_checkins, datetime(2026, 11, 23, 19, 0, tzinfo=UTC))
+    _twice(remind_checkins, datetime(2026, 11, 23, 21, 0, tzinfo=UTC))
     assert _kinds(follower) == ["checkin_prompt"]
-    _twice(reminders.remind_checkins, datetime(2026, 11, 24, 19, 1, tzinfo=UTC))
+    _twice(remind_checkins, datetime(2026, 11, 24, 19, 1, tzinfo=UTC))
     assert _kinds(follower) == ["checkin_prompt", "checkin_prompt"]
 
 
@@ -81,14 +82,14 @@ def test_weekly_review_reminds_on_sunday_evening_who_has_not_held_it(
     talk.mark_review_held(
         leader, dynamic.pk, review.pk, now=SUNDAY + timedelta(hours=11)
     )
-    _twice(reminders.remind_weekly_review, SUNDAY + timedelta(hours=17, minutes=59))
+    _twice(remind_weekly_review, SUNDAY + timedelta(hours=17, minutes=59))
     assert _kinds(follower) == []
-    _twice(reminders.remind_weekly_review, SUNDAY + timedelta(hours=18))
-    _twice(reminders.remind_weekly_review, SUNDAY + timedelta(hours=22))
+    _twice(remind_weekly_review, SUNDAY + timedelta(hours=18))
+    _twice(remind_weekly_review, SUNDAY + timedelta(hours=22))
     assert _kinds(follower) == ["weekly_review"]
     assert _kinds(leader) == []  # already held it
     # The next Sunday is a new week.
-    _twice(reminders.remind_weekly_review, SUNDAY + timedelta(days=7, hours=19))
+    _twice(remind_weekly_review, SUNDAY + timedelta(days=7, hours=19))
     assert _kinds(follower) == ["weekly_review", "weekly_review"]
     assert _kinds(leader) == ["weekly_review"]
 
@@ -96,12 +97,15 @@ def test_weekly_review_reminds_on_sunday_evening_who_has_not_held_it(
 def test_both_hear_14_and_3_days_before_the_agreement_review(dynamic, leader, follower):
     version = _agreement(dynamic, leader, follower, review_in_days=30)
     review = datetime.combine(version.review_on, time(8, 0), tzinfo=UTC)
-    _twice(reminders.remind_agreement_reviews, review - timedelta(days=15))
+    _twice(remind_agreement_reviews, review - timedelta(days=15))
     assert _kinds(leader) == _kinds(follower) == []
-    _twice(reminders.remind_agreement_reviews, review - timedelta(days=14))
-    _twice(reminders.remind_agreement_reviews, review - timedelta(days=14, hours=-1))
+    _twice(remind_agreement_reviews, review - timedelta(days=14))
+    _twice(
+        remind_agreement_reviews,
+        review - timedelta(days=14, hours=-1),
+    )
     assert _kinds(leader) == _kinds(follower) == ["agreement_review"]
-    _twice(reminders.remind_agreement_reviews, review - timedelta(days=3))
+    _twice(remind_agreement_reviews, review - timedelta(days=3))
     assert _kinds(leader) == _kinds(follower) == ["agreement_review"] * 2
     note = Notification.objects.filter(user=follower).first()
     assert datetime.fromisoformat(note.context["review_at"]).date() == version.review_on
@@ -110,9 +114,9 @@ def test_both_hear_14_and_3_days_before_the_agreement_review(dynamic, leader, fo
 def test_follower_hears_once_that_the_leader_is_absent(dynamic, leader, follower):
     _agreement(dynamic, leader, follower, absence_days=5)
     agreements.mark_seen(leader, now=NOW)
-    _twice(reminders.tell_follower_leader_absent, NOW + timedelta(days=5))
+    _twice(tell_follower_leader_absent, NOW + timedelta(days=5))
     assert _kinds(follower) == []
-    _twice(reminders.tell_follower_leader_absent, NOW + timedelta(days=6))
-    _twice(reminders.tell_follower_leader_absent, NOW + timedelta(days=7))
+    _twice(tell_follower_leader_absent, NOW + timedelta(days=6))
+    _twice(tell_follower_leader_absent, NOW + timedelta(days=7))
     assert _kinds(follower) == ["leader_absent"]
     assert _kinds(leader) == []

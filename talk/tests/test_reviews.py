@@ -16,9 +16,8 @@ from duties import services as duty_services
 from duties.tests.factories import ritual_spec, sign_agreement
 from dynamics import services as dynamics_services
 from instep.errors import Refused
-from notify import reminders
 from notify.models import Notification
-from talk import services, snapshot
+from talk import reminders, services, snapshot
 from talk.models import Matter, ReviewNote, WeeklyReview
 
 MONDAY = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
