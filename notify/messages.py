@@ -30,7 +30,58 @@ KINDS: dict[str, tuple[str, ...]] = {
     "weekly_review": (),
     "agreement_review": ("review_at",),
     "leader_absent": ("seen_at",),
+    # What the partner did, told as it happens (services call ``tell_partner``).
+    "draft_to_sign": ("who", "number"),
+    "draft_changed": ("who", "number"),
+    "signature_given": ("who", "number", "in_force"),
+    "duty_assigned": ("who", "title"),
+    "duty_changed": ("who", "title"),
+    "request_asked": ("who", "title"),
+    "request_answered": ("who", "title", "accepted", "reason"),
+    "incident_recorded": ("who", "title"),
+    "reflection_owed": ("title",),
+    "correction_chosen": ("who", "title", "name"),
+    "apology_offered": ("who", "title"),
+    "matter_opened": ("who", "title"),
+    "matter_reply": ("who", "title"),
+    "matter_decided": ("who", "title", "decision", "reason"),
+    "entry_shared": ("who", "title"),
+    "checkin_low": ("who", "answers"),
+    "pause_started": ("who", "reason"),
+    "pause_ended": ("who",),
 }
+
+
+class Level:
+    """How a person wants to hear of one kind: not at all, in the inbox, or
+    in the inbox and on every channel (push, e-mail, Apprise)."""
+
+    OFF = "off"
+    INBOX = "inbox"
+    ALL = "all"
+    CHOICES = (OFF, INBOX, ALL)
+
+
+# Kinds a person cannot turn down: a red signal always reaches every channel,
+# and a test message is asked for.
+ALWAYS = frozenset({"signal_red", "test"})
+
+# The level of each kind for someone who never chose: everything that asks
+# something of the person, or that the partner did to them, reaches them; what
+# is only good to know waits in the inbox.
+DEFAULT_LEVELS: dict[str, str] = {kind: Level.ALL for kind in KINDS} | {
+    "duty_changed": Level.INBOX,
+    "entry_shared": Level.INBOX,
+    "matter_reply": Level.INBOX,
+}
+
+
+def level_of(kind: str, chosen: dict) -> str:
+    """Returns the level for ``kind`` given a person's saved choices."""
+    if kind in ALWAYS:
+        return Level.ALL
+    level = chosen.get(kind) if isinstance(chosen, dict) else None
+    return level if level in Level.CHOICES else DEFAULT_LEVELS[kind]
 
 
 @dataclass(frozen=True)
