@@ -7,4 +7,9 @@ class NotifyConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the other apps' periodic jobs with the tick.
-        from notify import reminders  # noqa: F401
+        from allauth.account import signals
+
+        from notify import receivers, reminders  # noqa: F401
+
+        signals.email_confirmed.connect(receivers.email_confirmed)
+        signals.email_changed.connect(receivers.email_changed)

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.utils.translation import gettext_lazy as _
 
 # Every kind another app may send, with the context keys its templates use.
 # Keys ending in ``_at`` hold ISO datetimes; they reach templates as
@@ -73,6 +74,41 @@ DEFAULT_LEVELS: dict[str, str] = {kind: Level.ALL for kind in KINDS} | {
     "duty_changed": Level.INBOX,
     "entry_shared": Level.INBOX,
     "matter_reply": Level.INBOX,
+}
+
+
+# What the preferences page and API call each kind a person may choose for
+# (every kind but ``ALWAYS``), in the order shown.
+LABELS: dict[str, str] = {
+    "signal_yellow": _("Yellow signal from your partner"),
+    "signal_take_lead": _("Your partner asks you to take the lead"),
+    "opening": _("A ritual or task opens"),
+    "due_soon": _("Something is due soon"),
+    "late": _("Something of yours is late"),
+    "review_needed": _("Done, waiting for your review"),
+    "duty_assigned": _("A ritual or task given to you"),
+    "duty_changed": _("A ritual or task of yours changed"),
+    "draft_to_sign": _("An agreement draft to sign"),
+    "draft_changed": _("A signed draft changed: sign again"),
+    "signature_given": _("Your partner signed"),
+    "agreement_review": _("The agreement's review date nears"),
+    "leader_absent": _("Your leader has been away"),
+    "request_asked": _("A request for you to answer"),
+    "request_answered": _("Your request was answered"),
+    "matter_opened": _("A matter opened to talk about"),
+    "matter_awaiting": _("A matter waits for your decision"),
+    "matter_reply": _("A reply in a matter"),
+    "matter_decided": _("A matter decided, with the reason"),
+    "incident_recorded": _("An incident recorded"),
+    "reflection_owed": _("A reflection owed"),
+    "correction_chosen": _("A correction chosen"),
+    "apology_offered": _("An apology offered"),
+    "entry_shared": _("A journal entry shared with you"),
+    "checkin_prompt": _("Time for your check-in"),
+    "checkin_low": _("Your partner checked in with a 1 of 5"),
+    "weekly_review": _("The weekly review"),
+    "pause_started": _("Your partner paused"),
+    "pause_ended": _("Your partner resumed"),
 }
 
 

@@ -165,6 +165,8 @@ class Outbox(models.Model):
     last_error = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField()
     sent_at = models.DateTimeField(null=True, blank=True)
+    # The title as it went out (the e-mail's subject), shown on the channel.
+    subject = models.CharField(max_length=200, blank=True)
 
     class Meta:
         verbose_name_plural = "outbox"
