@@ -32,15 +32,21 @@ var:
 
 # Web server and task worker together; Ctrl-C stops both. schedule_periodic starts
 # the one periodic tick (minute jobs, reminders, the hourly duties run).
+# `make run PORT=8001`: the server listens there, and the links in e-mails and
+# notifications (INSTEP_BASE_URL) point there, unless INSTEP_BASE_URL is given.
+PORT ?= 8000
+RUN_BASE_URL = $(or $(INSTEP_BASE_URL),http://127.0.0.1:$(PORT))
+
 run: $(BIN)/.runtime var
-	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py createcachetable
-	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
-	$(BIN)/python manage.py schedule_periodic
-	@echo "Instep is starting at http://127.0.0.1:8000 (Ctrl-C stops it)"
+	DEBUG=$${DEBUG:-1} INSTEP_BASE_URL=$(RUN_BASE_URL) $(BIN)/python manage.py migrate --noinput
+	INSTEP_BASE_URL=$(RUN_BASE_URL) $(BIN)/python manage.py createcachetable
+	INSTEP_BASE_URL=$(RUN_BASE_URL) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	INSTEP_BASE_URL=$(RUN_BASE_URL) $(BIN)/python manage.py schedule_periodic
+	@echo "Instep is starting at $(RUN_BASE_URL) (Ctrl-C stops it)"
 	@trap 'kill 0' INT TERM EXIT; \
-	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py db_worker & \
-	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py runserver 127.0.0.1:8000 & \
+	export INSTEP_BASE_URL=$(RUN_BASE_URL) DEBUG=$${DEBUG:-1}; \
+	$(BIN)/python manage.py db_worker & \
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT) & \
 	wait
 
 # lint-imports checks the architecture's contracts (pyproject.toml,

@@ -23,8 +23,13 @@ class SignupForm(forms.Form):
     )
     # Filled from the browser by static/instep/app.js; UTC without JavaScript.
     time_zone = forms.CharField(widget=forms.HiddenInput, required=False)
+    discreet = forms.BooleanField(
+        label=_("Discreet mode: neutral words on screen and in every message"),
+        help_text=_("Also in the e-mail that confirms your address."),
+        required=False,
+    )
 
-    field_order = ["display_name", "email", "password1", "password2"]
+    field_order = ["display_name", "email", "password1", "password2", "discreet"]
 
     def clean_time_zone(self) -> str:
         value = self.cleaned_data.get("time_zone") or "UTC"
@@ -36,13 +41,16 @@ class SignupForm(forms.Form):
     def signup(self, request, user: User) -> None:
         user.display_name = self.cleaned_data["display_name"]
         user.time_zone = self.cleaned_data["time_zone"]
-        user.save(update_fields=["display_name", "time_zone"])
+        user.discreet = self.cleaned_data["discreet"]
+        user.save(update_fields=["display_name", "time_zone", "discreet"])
 
 
 class ProfileForm(forms.ModelForm):
     time_zone = forms.ChoiceField(label=_("Time zone"), choices=time_zone_choices)
     locale = forms.ChoiceField(
-        label=_("Date and number format"), choices=settings.FORMAT_LOCALES
+        label=_("Date and number format"),
+        choices=[("", _("As my browser says")), *settings.FORMAT_LOCALES],
+        required=False,
     )
     lock_after_minutes = forms.TypedChoiceField(
         label=_("Quick lock after being idle for"),

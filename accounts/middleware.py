@@ -2,15 +2,32 @@ import time
 import zoneinfo
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone, translation
+from django.utils.translation.trans_real import parse_accept_lang_header
 
 LOCKED = "instep_locked"
 LAST_SEEN = "instep_last_seen"
 # Writing the session on every request costs a query; a coarser mark is enough
 # to measure idle minutes.
 SEEN_RESOLUTION = 20
+
+
+def browser_locale(request: HttpRequest) -> str:
+    """Returns the date format the browser asks for (Accept-Language), among
+    ``settings.FORMAT_LOCALES``: "en-GB" gives "en-gb", "de-AT" gives "de";
+    "en" when nothing matches."""
+    known = {code for code, _name in settings.FORMAT_LOCALES}
+    header = request.META.get("HTTP_ACCEPT_LANGUAGE", "")
+    for tag, _q in parse_accept_lang_header(header[:500]):
+        tag = tag.lower()
+        if tag in known:
+            return tag
+        if (base := tag.partition("-")[0]) in known:
+            return base
+    return "en"
 
 
 class PreferencesMiddleware:
@@ -26,7 +43,8 @@ class PreferencesMiddleware:
                 timezone.activate(zoneinfo.ZoneInfo(user.time_zone))
             except (zoneinfo.ZoneInfoNotFoundError, ValueError):
                 timezone.deactivate()
-            translation.activate(user.locale)
+        chosen = user.locale if user.is_authenticated else ""
+        translation.activate(chosen or browser_locale(request))
         try:
             return self.get_response(request)
         finally:

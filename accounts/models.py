@@ -39,7 +39,10 @@ class User(AbstractUser):
     email = models.EmailField(_("e-mail address"), unique=True)
     display_name = models.CharField(_("display name"), max_length=60)
     time_zone = models.CharField(_("time zone"), max_length=64, default="UTC")
-    locale = models.CharField(_("date and number format"), max_length=10, default="en")
+    # Empty: dates and numbers follow the browser's language (Accept-Language).
+    locale = models.CharField(
+        _("date and number format"), max_length=10, blank=True, default=""
+    )
     discreet = models.BooleanField(
         _("discreet mode"),
         default=False,

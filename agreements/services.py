@@ -39,6 +39,7 @@ from dynamics import audit
 from dynamics.access import Act, require
 from dynamics.models import Dynamic, Membership
 from instep.errors import NotAllowed, Refused
+from notify.events import tell_partner
 
 DEFAULT_REVIEW_DAYS = 90
 # Proof photos of duties are kept this long unless the agreement says otherwise
@@ -130,6 +131,18 @@ def _edited(
             at=now,
             membership=membership,
         )
+        tell_partner(
+            version.dynamic_id,
+            membership.user,
+            "draft_changed",
+            {"number": version.number, "path": _draft_path(version)},
+            dedupe_key=f"agreement:{version.pk}:changed:{now.isoformat()}",
+            now=now,
+        )
+
+
+def _draft_path(version: AgreementVersion) -> str:
+    return f"/d/{version.dynamic_id}/agreement/v/{version.number}/"
 
 
 # Drafts ------------------------------------------------------------------
@@ -207,6 +220,14 @@ def propose_draft(
         _("Agreement draft %(n)s proposed") % {"n": number},
         at=now,
         membership=membership,
+    )
+    tell_partner(
+        dynamic_id,
+        actor,
+        "draft_to_sign",
+        {"number": number, "path": _draft_path(version)},
+        dedupe_key=f"agreement:{version.pk}:draft",
+        now=now,
     )
     return version
 
@@ -693,6 +714,14 @@ def sign(actor: User, dynamic_id: int, *, number: int, now: datetime):
             % {"n": number},
             at=now,
         )
+    tell_partner(
+        dynamic_id,
+        actor,
+        "signature_given",
+        {"number": number, "in_force": both, "path": _draft_path(version)},
+        dedupe_key=f"agreement:{version.pk}:signed:{actor.pk}:{now.isoformat()}",
+        now=now,
+    )
     return version
 
 

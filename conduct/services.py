@@ -39,6 +39,7 @@ from dynamics import audit
 from dynamics.access import Act, require
 from dynamics.models import Dynamic, Membership, Pause, Role
 from instep.errors import NotAllowed, Refused
+from notify.events import tell_partner
 
 Source = Incident.Source
 State = Incident.State
@@ -106,7 +107,7 @@ def record_slip_from_occurrence(
     key = occurrence_source_key(occurrence_key)
     try:
         with transaction.atomic():
-            return Incident.objects.create(
+            incident = Incident.objects.create(
                 dynamic_id=dynamic_id,
                 source=kind,
                 source_key=key,
@@ -116,6 +117,8 @@ def record_slip_from_occurrence(
                 occurred_at=due_at,
                 reported_at=now,
             )
+            _tell_recorded(incident, None, now)
+            return incident
     except IntegrityError:
         pass  # recorded already, by an earlier run or a racing worker
     with transaction.atomic():
@@ -232,7 +235,7 @@ def report_incident(
     occurred_at = occurred_at or now
     if occurred_at > now:
         raise Refused(_("That time has not come yet."), field="occurred_at")
-    return Incident.objects.create(
+    incident = Incident.objects.create(
         dynamic=dynamic,
         source=source,
         subject=subject.user,
@@ -245,6 +248,32 @@ def report_incident(
         occurred_at=occurred_at,
         reported_at=now,
     )
+    _tell_recorded(incident, actor, now)
+    return incident
+
+
+def _incident_path(incident: Incident) -> str:
+    return f"/d/{incident.dynamic_id}/incidents/{incident.pk}/"
+
+
+def _tell_recorded(incident: Incident, actor: User | None, now: datetime) -> None:
+    """Tells the partner of the actor (both partners for the clock's slips):
+    the one who slipped that a reflection is owed, anyone else that it was
+    recorded."""
+    context = {"title": incident.title, "path": _incident_path(incident)}
+    for member in Membership.objects.filter(
+        dynamic_id=incident.dynamic_id
+    ).select_related("user"):
+        owes = incident.is_slip and member.user_id == incident.subject_id
+        tell_partner(
+            incident.dynamic_id,
+            actor,
+            "reflection_owed" if owes else "incident_recorded",
+            context,
+            dedupe_key=f"incident:{incident.pk}:recorded",
+            now=now,
+            to=member.user,
+        )
 
 
 def _locked_incident(dynamic_id: int, incident_id: int) -> Incident:
@@ -325,6 +354,14 @@ def apologise(
         incident=incident,
         author_role=membership.role,
         defaults={"author": actor, "text": text[:4000], "at": now},
+    )
+    tell_partner(
+        dynamic_id,
+        actor,
+        "apology_offered",
+        {"title": incident.title, "path": _incident_path(incident)},
+        dedupe_key=f"incident:{incident.pk}:apology:{membership.role}",
+        now=now,
     )
     return apology
 
@@ -561,6 +598,19 @@ def give_consequence(
         % {"n": incident.pk},
         at=now,
         membership=membership,
+    )
+    tell_partner(
+        dynamic_id,
+        actor,
+        "correction_chosen",
+        {
+            "title": incident.title,
+            "name": item.name,
+            "path": _incident_path(incident),
+        },
+        dedupe_key=f"incident:{incident.pk}:correction",
+        now=now,
+        to=incident.subject,
     )
     return incident
 

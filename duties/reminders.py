@@ -67,13 +67,18 @@ def remind_duties(now: datetime) -> int:
     """
     tells: list[Tell] = []
     live = _live_occurrences().filter(outcome=Occurrence.Outcome.OPEN)
+    leads = dict(Preferences.objects.values_list("user_id", "lead_minutes"))
     # Opening: the window opened since the last scans and the time is not up.
+    # A window that opens inside the person's lead time is one fact, not two:
+    # "due soon" tells it (once), and no separate "now open" goes out beside
+    # it in the same minute.
     for occ in live.filter(
         opens_at__gt=now - CATCH_UP, opens_at__lte=now, due_at__gt=now
     ).filter(opens_at__lt=F("due_at")):
-        tells.append(_reminder(occ.assignee, "opening", occ, "opening"))
+        lead = timedelta(minutes=leads.get(occ.assignee_id, DEFAULT_LEAD))
+        if not lead or occ.opens_at < occ.due_at - lead:
+            tells.append(_reminder(occ.assignee, "opening", occ, "opening"))
     # Due soon: within the person's own lead time (Preferences.lead_minutes).
-    leads = dict(Preferences.objects.values_list("user_id", "lead_minutes"))
     longest = max([DEFAULT_LEAD, *leads.values()])
     for occ in live.filter(
         due_at__gt=now, due_at__lte=now + timedelta(minutes=longest)

@@ -29,6 +29,7 @@ from dynamics.models import Dynamic, Membership, Pause, Role
 from instep import images
 from instep.errors import NotAllowed, Refused
 from instep.tokens import hash_token, new_token
+from notify.events import tell_partner
 from talk import services as talk_services
 
 # Occurrences exist this far ahead, so that pages never expand rules.
@@ -156,6 +157,15 @@ def create_duty(actor: User, dynamic_id: int, *, spec: DutySpec, now: datetime) 
     )
     if state == Duty.State.ACTIVE:
         _materialise_duty(duty, now=now)
+        tell_partner(
+            dynamic_id,
+            actor,
+            "duty_assigned",
+            {"title": duty.title, "path": f"/d/{dynamic_id}/today/"},
+            dedupe_key=f"duty:{duty.pk}:assigned",
+            now=now,
+            to=assignee,
+        )
     else:
         _ask(duty, actor, spec, verdict.reason, change=False, now=now)
     what = _("Ritual") if duty.is_ritual else _("Task")
@@ -233,6 +243,15 @@ def change_duty(
         _("A duty was changed"),
         at=now,
         membership=membership,
+    )
+    tell_partner(
+        dynamic_id,
+        actor,
+        "duty_changed",
+        {"title": duty.title, "path": f"/d/{dynamic_id}/today/"},
+        dedupe_key=f"duty:{duty.pk}:changed:{now.isoformat()}",
+        now=now,
+        to=duty.assignee,
     )
     return duty
 

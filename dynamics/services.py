@@ -387,6 +387,14 @@ def pause_dynamic(
         at=now,
         membership=membership,
     )
+    hooks.tell_partner(
+        dynamic_id,
+        actor,
+        "pause_started",
+        {"reason": str(pause.get_reason_display()).lower()},
+        dedupe_key=f"pause:{pause.pk}:started",
+        now=now,
+    )
     return pause
 
 
@@ -441,6 +449,14 @@ def resume_dynamic(actor: User, dynamic_id: int, *, now: datetime) -> Dynamic:
     _resume(dynamic, pause, actor, now=now)
     audit.record(
         dynamic, actor, "dynamic_resumed", _("Resumed"), at=now, membership=membership
+    )
+    hooks.tell_partner(
+        dynamic_id,
+        actor,
+        "pause_ended",
+        {},
+        dedupe_key=f"pause:{pause.pk}:ended",
+        now=now,
     )
     return dynamic
 

@@ -173,6 +173,9 @@ ACCOUNT_LOGIN_BY_CODE_ENABLED = False
 ACCOUNT_RATE_LIMITS_ENABLED = True  # the default, stated because it matters
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = _base.scheme
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "Instep: "
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+# Tells the person when their password or address changed (a security notice).
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Instep"
 

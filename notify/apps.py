@@ -8,8 +8,14 @@ class NotifyConfig(AppConfig):
     def ready(self) -> None:
         # Models are loaded only now. The apps above notify register their own
         # periodic jobs (notify.periodic) in their ready(); dynamics, below
-        # notify, tells it about signals through its hook.
+        # notify, tells it about signals through its hook; a confirmed e-mail
+        # address becomes a channel.
+        from allauth.account import signals
+
         from dynamics import hooks as dynamics_hooks
-        from notify import events, periodic  # noqa: F401 (its own minute jobs)
+        from notify import events, periodic, receivers  # noqa: F401 (minute jobs)
 
         dynamics_hooks.signal_sent.register(events.signal_sent)
+        dynamics_hooks.tell_partner.register(events.tell_partner)
+        signals.email_confirmed.connect(receivers.email_confirmed)
+        signals.email_changed.connect(receivers.email_changed)

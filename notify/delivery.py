@@ -116,7 +116,11 @@ def _send(row: Outbox, token: str, *, now: datetime) -> str:
             now=now,
         )
     Outbox.objects.filter(pk=row.pk, claim=token).update(
-        state=State.SENT, sent_at=now, lease_until=None, last_error=""
+        state=State.SENT,
+        sent_at=now,
+        lease_until=None,
+        last_error="",
+        subject=message.title[:200],
     )
     return "sent"
 

@@ -61,6 +61,10 @@ def notify(
     if kind not in messages.KINDS:
         raise ValueError(f"Unknown notification kind: {kind}")
     now = now or timezone.now()
+    prefs = preferences_of(person)
+    level = messages.level_of(kind, prefs.kinds)
+    if level == messages.Level.OFF:
+        return None
     try:
         with transaction.atomic():
             notification = Notification.objects.create(
@@ -73,7 +77,9 @@ def notify(
             )
     except IntegrityError:
         return None
-    due_at = due_time(person, urgent=urgent, now=now)
+    if level == messages.Level.INBOX:
+        return notification
+    due_at = now if urgent else _after_quiet_hours(person, prefs, now)
     rows = Outbox.objects.bulk_create(
         Outbox(
             notification=notification,
@@ -83,7 +89,7 @@ def notify(
             due_at=due_at,
             created_at=now,
         )
-        for channel in Channel.objects.filter(user=person)
+        for channel in Channel.objects.filter(user=person, enabled=True)
     )
     enqueue_on_commit([row.pk for row in rows], due_at=due_at, urgent=urgent, now=now)
     return notification
@@ -146,7 +152,18 @@ def _write_many(chunk: list[Tell], now: datetime) -> int:
             user_id__in=people, dedupe_key__in={key for _pk, key in wanted}
         ).values_list("user_id", "dedupe_key")
     )
-    fresh = [tell for pair, tell in wanted.items() if pair not in taken]
+    prefs = {p.user_id: p for p in Preferences.objects.filter(user_id__in=people)}
+    levels = {
+        pair: messages.level_of(
+            tell.kind, prefs[pair[0]].kinds if pair[0] in prefs else {}
+        )
+        for pair, tell in wanted.items()
+    }
+    fresh = [
+        tell
+        for pair, tell in wanted.items()
+        if pair not in taken and levels[pair] != messages.Level.OFF
+    ]
     if not fresh:
         return 0
     notifications = Notification.objects.bulk_create(
@@ -159,14 +176,15 @@ def _write_many(chunk: list[Tell], now: datetime) -> int:
         )
         for tell in fresh
     )
-    prefs = {p.user_id: p for p in Preferences.objects.filter(user_id__in=people)}
     channels: dict[int, list[Channel]] = {}
-    for channel in Channel.objects.filter(user_id__in=people):
+    for channel in Channel.objects.filter(user_id__in=people, enabled=True):
         channels.setdefault(channel.user_id, []).append(channel)
     due: dict[int, datetime] = {}
     outbox = []
     for tell, notification in zip(fresh, notifications, strict=True):
         person = tell.person
+        if levels[(person.pk, tell.dedupe_key)] == messages.Level.INBOX:
+            continue
         if person.pk not in due:
             mine = prefs.get(person.pk) or Preferences(user=person)
             due[person.pk] = _after_quiet_hours(person, mine, now)
@@ -257,3 +275,33 @@ def signal_sent(signal: Signal, *, now: datetime) -> None:
             dedupe_key=f"signal:{signal.pk}",
             now=now,
         )
+
+
+def tell_partner(
+    dynamic_id: int,
+    actor: User | None,
+    kind: str,
+    context: dict,
+    *,
+    dedupe_key: str,
+    now: datetime,
+    to: User | None = None,
+) -> None:
+    """Tells the other member(s) of the dynamic what ``actor`` did, once per
+    ``dedupe_key``; with ``to``, only that person (never the actor).
+
+    ``context["who"]`` is filled with the actor's name and ``path`` defaults
+    to the dynamic's home. Call it inside the service's transaction.
+    """
+    context = {
+        "who": actor.display_name if actor else "",
+        "path": f"/d/{dynamic_id}/",
+        **context,
+    }
+    if to is not None:
+        people = [to] if actor is None or to.pk != actor.pk else []
+    else:
+        members = User.objects.filter(memberships__dynamic_id=dynamic_id)
+        people = list(members.exclude(pk=actor.pk) if actor else members)
+    for person in people:
+        notify(person, kind, context, dedupe_key=dedupe_key, now=now)

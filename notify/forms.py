@@ -1,6 +1,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from notify import messages
+
+LEVEL_CHOICES = [
+    (messages.Level.ALL, _("Push and e-mail")),
+    (messages.Level.INBOX, _("In the app")),
+    (messages.Level.OFF, _("Off")),
+]
+
 LEAD_CHOICES = [
     (0, _("No early reminder")),
     (5, _("5 minutes")),
@@ -66,3 +74,25 @@ class PreferencesForm(forms.Form):
         coerce=int,
         choices=LEAD_CHOICES,
     )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for kind, label in messages.LABELS.items():
+            self.fields[f"level_{kind}"] = forms.ChoiceField(
+                label=label, choices=LEVEL_CHOICES, required=False
+            )
+
+    def level_fields(self) -> list[forms.BoundField]:
+        return [self[f"level_{kind}"] for kind in messages.LABELS]
+
+    def service_data(self) -> dict:
+        """Returns the cleaned data as ``services.save_preferences`` takes it."""
+        data = dict(self.cleaned_data)
+        kinds = {
+            kind: data.pop(f"level_{kind}")
+            for kind in messages.LABELS
+            if data.get(f"level_{kind}")
+        }
+        for kind in messages.LABELS:
+            data.pop(f"level_{kind}", None)
+        return {**data, "kinds": kinds}

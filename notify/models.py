@@ -26,6 +26,11 @@ class Channel(models.Model):
     secret_token = models.TextField(editable=False)
     masked = models.CharField(max_length=120)
     created_at = models.DateTimeField()
+    # Off: kept, but nothing is sent to it until its owner turns it on again.
+    enabled = models.BooleanField(_("on"), default=True)
+    # The account's own confirmed e-mail address: made when it is confirmed,
+    # and it follows a change of the primary address.
+    follows_account = models.BooleanField(default=False, editable=False)
     # The outcome of the last attempt, shown to the owner so a broken channel
     # is noticed before it matters.
     last_ok = models.BooleanField(null=True)
@@ -37,7 +42,12 @@ class Channel(models.Model):
             models.CheckConstraint(
                 condition=Q(kind__in=["email", "webpush", "apprise"]),
                 name="channel_kind_valid",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(follows_account=True),
+                name="one_account_email_channel",
+            ),
         ]
         indexes = [models.Index(fields=["user", "created_at"])]
 
@@ -67,6 +77,9 @@ class Preferences(models.Model):
     lead_minutes = models.PositiveSmallIntegerField(
         _("remind me this many minutes before something is due"), default=30
     )
+    # Kind → "off", "inbox" or "all"; a kind not named has its default
+    # (notify.messages.DEFAULT_LEVELS).
+    kinds = models.JSONField(default=dict, blank=True)
 
     class Meta:
         verbose_name_plural = "preferences"
@@ -152,6 +165,8 @@ class Outbox(models.Model):
     last_error = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField()
     sent_at = models.DateTimeField(null=True, blank=True)
+    # The title as it went out (the e-mail's subject), shown on the channel.
+    subject = models.CharField(max_length=200, blank=True)
 
     class Meta:
         verbose_name_plural = "outbox"

@@ -3,17 +3,48 @@
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.db.models import OuterRef, Subquery
+
 from accounts.models import User
 from notify import messages
 from notify.events import preferences_of
-from notify.models import Channel, Notification, Preferences
+from notify.models import Channel, Notification, Outbox, Preferences
 
 CENTRE_SIZE = 100
 
 
 def channels_of(person: User) -> list[Channel]:
-    """Returns the person's channels, oldest first (one query)."""
-    return list(Channel.objects.filter(user=person).order_by("created_at", "pk"))
+    """Returns the person's channels, oldest first, each with ``last_subject``:
+    the title of the last message it was sent, as sent (one query)."""
+    last_sent = Outbox.objects.filter(
+        channel=OuterRef("pk"), state=Outbox.State.SENT
+    ).order_by("-sent_at", "-pk")
+    return list(
+        Channel.objects.filter(user=person)
+        .annotate(last_subject=Subquery(last_sent.values("subject")[:1]))
+        .order_by("created_at", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class KindLevel:
+    kind: str
+    label: str
+    level: str
+    default: str
+
+
+def kind_levels(prefs: Preferences) -> list[KindLevel]:
+    """Returns each kind a person may choose for, with their level and the default."""
+    return [
+        KindLevel(
+            kind,
+            str(label),
+            messages.level_of(kind, prefs.kinds),
+            messages.DEFAULT_LEVELS[kind],
+        )
+        for kind, label in messages.LABELS.items()
+    ]
 
 
 def preferences(person: User) -> Preferences:

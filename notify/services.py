@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from instep.errors import Refused
-from notify import crypto, events
+from notify import crypto, events, messages
 from notify.models import Channel, Notification, Outbox, Preferences
 from notify.transports.apprise import check_url
 
@@ -50,6 +50,10 @@ def add_email(actor: User, *, address: str, label: str = "", now: datetime) -> C
         validate_email(address)
     except ValidationError:
         raise Refused(_("Enter an e-mail address."), field="address") from None
+    if _email_channel(actor, address) is not None:
+        raise Refused(
+            _("This address is one of your channels already."), field="address"
+        )
     _check_room(actor)
     channel = Channel(
         user=actor,
@@ -60,6 +64,60 @@ def add_email(actor: User, *, address: str, label: str = "", now: datetime) -> C
     )
     channel.secret = address
     channel.save()
+    return channel
+
+
+def _email_channel(person: User, address: str) -> Channel | None:
+    """Returns the person's e-mail channel to this address (case-insensitive)."""
+    for channel in Channel.objects.filter(user=person, kind=Channel.Kind.EMAIL):
+        try:
+            if channel.secret.casefold() == address.casefold():
+                return channel
+        except crypto.Unreadable:
+            continue
+    return None
+
+
+@transaction.atomic
+def follow_account_email(
+    person: User, address: str, *, create: bool, now: datetime
+) -> Channel | None:
+    """Makes the account's confirmed address an e-mail channel, or moves the
+    existing one to a new address.
+
+    With ``create`` (the address was just confirmed) the channel is made if
+    the person has none for their account; an e-mail channel they added to
+    the same address becomes it, so one address never gets a message twice.
+    Without, only an existing account channel follows (a person who removed
+    it is not given it back). Whether it is on stays the person's choice.
+    Returns the channel, or None.
+    """
+    channel = Channel.objects.filter(user=person, follows_account=True).first()
+    same = _email_channel(person, address)
+    if channel is None:
+        if not create:
+            return None
+        channel = same or Channel(
+            user=person,
+            kind=Channel.Kind.EMAIL,
+            label=_("Account e-mail"),
+            created_at=now,
+        )
+    elif same is not None and same.pk != channel.pk:
+        same.delete()  # the account channel takes its place
+    channel.follows_account = True
+    channel.secret = address
+    channel.masked = crypto.mask_email(address)
+    channel.save()
+    return channel
+
+
+@transaction.atomic
+def switch_channel(actor: User, channel_id: int, *, on: bool) -> Channel:
+    """Turns the person's channel on or off; off, nothing is sent to it."""
+    channel = own_channel(actor, channel_id)
+    channel.enabled = on
+    channel.save(update_fields=["enabled"])
     return channel
 
 
@@ -163,7 +221,10 @@ def save_preferences(
     quiet_from: time | None,
     quiet_until: time | None,
     lead_minutes: int,
+    kinds: dict[str, str] | None = None,
 ) -> Preferences:
+    """Saves quiet hours, lead time and, when given, the level of each kind
+    (``messages.Level``); kinds not named keep their current level."""
     if (quiet_from is None) != (quiet_until is None):
         raise Refused(
             _("Give both the start and the end of your quiet hours, or neither."),
@@ -176,12 +237,22 @@ def save_preferences(
         )
     if not 0 <= lead_minutes <= 10080:
         raise Refused(_("Choose up to a week (10080 minutes)."), field="lead_minutes")
+    chosen = dict(events.preferences_of(actor).kinds)
+    for kind, level in (kinds or {}).items():
+        if kind not in messages.LABELS:
+            raise Refused(_("Unknown notification kind: %(k)s.") % {"k": kind})
+        if level not in messages.Level.CHOICES:
+            raise Refused(
+                _("Choose off, inbox or all for %(k)s.") % {"k": kind}, field=kind
+            )
+        chosen[kind] = level
     prefs, _created = Preferences.objects.update_or_create(
         user=actor,
         defaults={
             "quiet_from": quiet_from,
             "quiet_until": quiet_until,
             "lead_minutes": lead_minutes,
+            "kinds": chosen,
         },
     )
     return prefs

@@ -14,6 +14,11 @@ urlpatterns = [
         name="test_channel",
     ),
     path(
+        "me/notifications/<int:channel_id>/switch/",
+        views.switch_channel,
+        name="switch_channel",
+    ),
+    path(
         "me/notifications/<int:channel_id>/remove/",
         views.remove_channel,
         name="remove_channel",

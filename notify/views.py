@@ -32,11 +32,12 @@ def settings_page(request: HttpRequest) -> HttpResponse:
             "quiet_from": prefs.quiet_from,
             "quiet_until": prefs.quiet_until,
             "lead_minutes": prefs.lead_minutes,
+            **{f"level_{row.kind}": row.level for row in queries.kind_levels(prefs)},
         },
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.save_preferences(request.user, **form.cleaned_data)
+            services.save_preferences(request.user, **form.service_data())
         except Refused as refusal:
             apply_refusal(form, refusal)
         else:
@@ -118,6 +119,21 @@ def test_channel(request: HttpRequest, channel_id: int) -> HttpResponse:
     messages.success(
         request,
         _("A test is on its way. If it does not arrive, this page shows the error."),
+    )
+    return redirect_see_other(HOME)
+
+
+@login_required
+@require_POST
+def switch_channel(request: HttpRequest, channel_id: int) -> HttpResponse:
+    """Turns a channel off (kept, nothing sent) or on again."""
+    on = request.POST.get("on") == "1"
+    channel = services.switch_channel(request.user, channel_id, on=on)
+    messages.success(
+        request,
+        _("%(label)s is on.") % {"label": channel.label}
+        if on
+        else _("%(label)s is off: nothing is sent to it.") % {"label": channel.label},
     )
     return redirect_see_other(HOME)
 

@@ -25,6 +25,7 @@ from dynamics import services as dynamics_services
 from dynamics.access import Act, require
 from dynamics.models import Dynamic, Membership, Pause, Role
 from instep.errors import NotAllowed, Refused
+from notify.events import tell_partner
 from talk import snapshot
 from talk.models import (
     ANSWER_FIELDS,
@@ -87,6 +88,11 @@ class AftercareAnswer:
     ready_to_resume: bool
 
 
+# Scales on which 1 of 5 is a hard day the partner should hear of (a stress
+# of 1 is a calm day).
+LOW_SCALES = ("mood", "energy", "connection")
+
+
 @transaction.atomic
 def check_in(
     actor: User,
@@ -147,6 +153,15 @@ def check_in(
         if (checkin.shared_answers, checkin.after_red_id) != seen_before:
             checkin.shared_updated_at = now
         checkin.save()
+    if low := [n for n in LOW_SCALES if scales[n] == 1 and n in shared]:
+        tell_partner(
+            dynamic_id,
+            actor,
+            "checkin_low",
+            {"answers": " and ".join(low), "path": f"/d/{dynamic_id}/check-in/"},
+            dedupe_key=f"checkin:{checkin.pk}:low",
+            now=now,
+        )
     if aftercare is not None:
         if red is None:
             raise Refused(_("There is no red signal to check in after."))
@@ -221,7 +236,20 @@ def open_matter(
         opened_at=now,
         decide_by=decide_by,
     )
+    # The key of the tick's "awaiting your decision": one message, not two.
+    tell_partner(
+        dynamic_id,
+        actor,
+        "matter_opened",
+        {"title": matter.title, "path": _matter_path(matter)},
+        dedupe_key=f"matter:{matter.pk}:awaiting",
+        now=now,
+    )
     return matter
+
+
+def _matter_path(matter: Matter) -> str:
+    return f"/d/{matter.dynamic_id}/matters/{matter.pk}/"
 
 
 # What a request's answer does elsewhere ---------------------------------------
@@ -296,6 +324,14 @@ def open_request_from_leader(
         at=now,
         membership=membership,
     )
+    tell_partner(
+        dynamic_id,
+        actor,
+        "request_asked",
+        {"title": matter.title, "path": _matter_path(matter)},
+        dedupe_key=f"matter:{matter.pk}:awaiting",
+        now=now,
+    )
     return matter
 
 
@@ -309,12 +345,21 @@ def comment_on_matter(
     matter = _matter(dynamic_id, matter_id)
     if not matter.is_open:
         raise Refused(_("This matter is settled. Open a new one to talk about it."))
-    return MatterComment.objects.create(
+    comment = MatterComment.objects.create(
         matter=matter,
         author=actor,
         body=_text(body, "body", _("Write something first.")),
         created_at=now,
     )
+    tell_partner(
+        dynamic_id,
+        actor,
+        "matter_reply",
+        {"title": matter.title, "path": _matter_path(matter)},
+        dedupe_key=f"matter:{matter.pk}:reply:{comment.pk}",
+        now=now,
+    )
+    return comment
 
 
 @transaction.atomic
@@ -346,6 +391,19 @@ def decide_matter(
         dynamic, actor, "matter_decided", _("A matter was decided"), at=now,
         membership=membership,
     )  # fmt: skip
+    tell_partner(
+        dynamic_id,
+        actor,
+        "matter_decided",
+        {
+            "title": matter.title,
+            "decision": matter.decision,
+            "reason": matter.reason,
+            "path": _matter_path(matter),
+        },
+        dedupe_key=f"matter:{matter.pk}:decided",
+        now=now,
+    )
     return matter
 
 
@@ -383,6 +441,19 @@ def answer_request(
         _("A request was accepted") if accept else _("A request was declined"),
         at=now,
         membership=membership,
+    )
+    tell_partner(
+        dynamic_id,
+        actor,
+        "request_answered",
+        {
+            "title": matter.title,
+            "accepted": accept,
+            "reason": reason,
+            "path": _matter_path(matter),
+        },
+        dedupe_key=f"matter:{matter.pk}:answered",
+        now=now,
     )
     return matter
 
@@ -439,7 +510,7 @@ def write_entry(
     membership = require(actor, dynamic_id, Act.WRITE_JOURNAL)
     dynamic = _require_talking(membership)
     visibility = _visibility(visibility)
-    return JournalEntry.objects.create(
+    entry = JournalEntry.objects.create(
         dynamic=dynamic,
         author=actor,
         title=title.strip(),
@@ -449,6 +520,22 @@ def write_entry(
         created_at=now,
         updated_at=now,
         shared_at=now if visibility == JournalEntry.Visibility.SHARED else None,
+    )
+    _tell_shared(entry, actor, now)
+    return entry
+
+
+def _tell_shared(entry: JournalEntry, actor: User, now: datetime) -> None:
+    """Tells the partner once each time the entry becomes shared."""
+    if entry.shared_at is None:
+        return
+    tell_partner(
+        entry.dynamic_id,
+        actor,
+        "entry_shared",
+        {"title": entry.title, "path": f"/d/{entry.dynamic_id}/journal/{entry.pk}/"},
+        dedupe_key=f"entry:{entry.pk}:shared:{entry.shared_at.isoformat()}",
+        now=now,
     )
 
 
@@ -476,6 +563,7 @@ def edit_entry(
     entry.body = _text(body, "body", _("Write something first."))
     entry.updated_at = now
     entry.save()
+    _tell_shared(entry, actor, now)
     return entry
 
 

@@ -86,11 +86,12 @@ def test_every_hook_is_filled_by_the_app_above_it():
     from duties import queries as duty_queries
     from dynamics import hooks as dynamics_hooks
     from dynamics.services import leave_all
-    from notify.events import signal_sent
+    from notify.events import signal_sent, tell_partner
     from talk.snapshot import week_parts
 
     assert accounts_hooks.account_erasing.receivers == (leave_all,)
     assert dynamics_hooks.signal_sent.receivers == (signal_sent,)
+    assert dynamics_hooks.tell_partner.receivers == (tell_partner,)
     assert duty_hooks.slipped.receivers == (
         conduct_services.record_slip_from_occurrence,
     )

@@ -377,6 +377,7 @@ TABLE.update(
         # Without a subscription the page explains and returns to settings.
         "notify:add_push": own_page("post", SEE_OTHER),
         "notify:test_channel": _own_channel_page("post", SEE_OTHER),
+        "notify:switch_channel": _own_channel_page("post", SEE_OTHER),
         "notify:remove_channel": _own_channel_page(),
         "notify:centre": own_page(),
         # The browser fetches these for anyone: they hold nothing personal.

@@ -33,6 +33,17 @@ def channel_out(channel: Channel) -> dict:
         "last_ok": channel.last_ok,
         "last_error": channel.last_error,
         "last_attempt_at": channel.last_attempt_at,
+        "enabled": channel.enabled,
+        "follows_account": channel.follows_account,
+    }
+
+
+def preferences_out(prefs) -> dict:
+    return {
+        "quiet_from": prefs.quiet_from,
+        "quiet_until": prefs.quiet_until,
+        "lead_minutes": prefs.lead_minutes,
+        "kinds": {row.kind: row.level for row in queries.kind_levels(prefs)},
     }
 
 
@@ -87,21 +98,13 @@ def send_test(request, channel_id: int = ChannelId):
 
 @router.get("/me/notification-preferences", response=responses({200: PreferencesIO}))
 def read_notification_preferences(request):
-    """Quiet hours and how early reminders come."""
-    prefs = queries.preferences(person(request))
-    return {
-        "quiet_from": prefs.quiet_from,
-        "quiet_until": prefs.quiet_until,
-        "lead_minutes": prefs.lead_minutes,
-    }
+    """Quiet hours, how early reminders come, and each kind's level."""
+    return preferences_out(queries.preferences(person(request)))
 
 
 @router.put("/me/notification-preferences", response=responses({200: PreferencesIO}))
 def save_notification_preferences(request, body: PreferencesIO):
     """Sets quiet hours (both ends, or neither) and the reminder lead time."""
-    prefs = services.save_preferences(person(request), **body.model_dump())
-    return {
-        "quiet_from": prefs.quiet_from,
-        "quiet_until": prefs.quiet_until,
-        "lead_minutes": prefs.lead_minutes,
-    }
+    return preferences_out(
+        services.save_preferences(person(request), **body.model_dump())
+    )

@@ -73,7 +73,9 @@ class ProfileOut(Schema):
 class ProfileIn(Schema):
     display_name: Text(60, 1) | None = None
     time_zone: Text(64, 1) | None = None
-    locale: Text(10, 1) | None = None
+    locale: Text(10) | None = Field(
+        None, description='A date format such as "en-gb"; "" follows the browser.'
+    )
     discreet: StrictBool | None = None
     lock_after_minutes: Literal[1, 2, 5, 15, 60] | None = None
 

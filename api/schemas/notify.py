@@ -38,6 +38,10 @@ class ChannelOut(Schema):
     last_ok: bool | None
     last_error: str
     last_attempt_at: datetime | None
+    enabled: bool = Field(description="Off: nothing is sent to it.")
+    follows_account: bool = Field(
+        description="The account's confirmed e-mail address; follows its changes."
+    )
 
 
 class ChannelIn(Schema):
@@ -57,3 +61,9 @@ class PreferencesIO(Schema):
     quiet_from: Clock | None = None
     quiet_until: Clock | None = None
     lead_minutes: int = Field(ge=0, le=10080)
+    kinds: dict[str, Literal["off", "inbox", "all"]] | None = Field(
+        None,
+        description="Per kind of notification: off, inbox (in the app only) or "
+        "all (the inbox and every channel). Kinds left out keep their level; "
+        "the answer lists every kind. Red always reaches every channel.",
+    )

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, time
 import pytest
 
 from notify import delivery, events, messages, services
-from notify.models import Outbox
+from notify.models import Outbox, Preferences
 from notify.quiet import quiet_until
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -50,6 +50,9 @@ def test_discreet_person_gets_every_kind_on_the_wire_without_a_telling_word(
 ):
     follower.discreet = True
     follower.save()
+    Preferences.objects.create(
+        user=follower, kinds=dict.fromkeys(messages.KINDS, messages.Level.ALL)
+    )
     services.add_apprise(follower, url=json_receiver.apprise_url, now=NOW)
     for kind in messages.KINDS:
         events.notify(follower, kind, INTIMATE, dedupe_key=f"k:{kind}", now=NOW)

@@ -331,7 +331,7 @@ def test_weekly_review_reminder_comes_on_the_agreed_day_and_time(
     wednesday = datetime(2026, 11, 25, tzinfo=UTC)
     reminders.remind_weekly_review(wednesday + timedelta(hours=19, minutes=29))
     reminders.remind_weekly_review(datetime(2026, 11, 29, 18, 0, tzinfo=UTC))  # Sun
-    assert not Notification.objects.exists()
+    assert not Notification.objects.filter(kind="weekly_review").exists()
     reminders.remind_weekly_review(wednesday + timedelta(hours=19, minutes=30))
     reminders.remind_weekly_review(wednesday + timedelta(hours=21))
     notes = Notification.objects.filter(kind="weekly_review")
@@ -350,7 +350,8 @@ def test_weekly_review_reminder_follows_each_partners_time_zone(
         dynamic, leader, follower, day=Weekday.WEDNESDAY, at=time(18, 0), now=MONDAY
     )
     reminders.remind_weekly_review(thursday_0130_utc)
-    assert [n.user_id for n in Notification.objects.all()] == [follower.pk]
+    reviews = Notification.objects.filter(kind="weekly_review")
+    assert [n.user_id for n in reviews] == [follower.pk]
 
 
 # ---------------------------------------------------------------- to change
