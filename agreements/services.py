@@ -6,7 +6,6 @@ enforces the agreement's invariants, records acts of authority in the audit
 trail and runs in one transaction, so a refusal changes nothing.
 """
 
-from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -17,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
+from agreements import hooks
 from agreements.authority import touches
 from agreements.models import (
     STARTER_DOMAINS,
@@ -276,20 +276,6 @@ def _copy_contents(source: AgreementVersion, target: AgreementVersion) -> None:
 
 # Hard limits outlive drafts ------------------------------------------------
 
-HardLimitHandler = Callable[..., None]
-_HARD_LIMIT_HANDLERS: list[HardLimitHandler] = []
-
-
-def on_hard_limit_declared(handler: HardLimitHandler) -> None:
-    """Registers ``handler(record, *, actor, now)``, called in the same
-    transaction whenever a hard limit is declared or its words change.
-
-    Duties and conduct register here in ``ready()`` to take what touches it
-    off the clock at once; agreements imports neither.
-    """
-    if handler not in _HARD_LIMIT_HANDLERS:
-        _HARD_LIMIT_HANDLERS.append(handler)
-
 
 def standing_hard_limits(dynamic_id: int) -> list[HardLimit]:
     """Returns the hard limits declared in the dynamic and not lifted by their
@@ -351,8 +337,7 @@ def _declare(limit: Limit, actor: User, *, now: datetime) -> None:
     )
     record.declared_at, record.lifted_at = now, None
     record.save()
-    for handler in _HARD_LIMIT_HANDLERS:
-        handler(record, actor=actor, now=now)
+    hooks.hard_limit_declared(record, actor=actor, now=now)
 
 
 def _lift(limit: Limit, *, now: datetime) -> None:

@@ -10,7 +10,7 @@ class ConductConfig(AppConfig):
         # finished tasks up through its hooks; talk's weekly snapshot takes
         # conduct's part of the week; a hard limit declared later ends the
         # repair tasks that touch it.
-        from agreements.services import on_hard_limit_declared
+        from agreements import hooks as agreement_hooks
         from conduct import queries, services
         from duties import hooks as duty_hooks
         from talk import snapshot
@@ -19,4 +19,4 @@ class ConductConfig(AppConfig):
         duty_hooks.task_done.register(services.repair_task_done)
         duty_hooks.retire_blocked.register(services.repair_task_kept)
         snapshot.week_parts.register(queries.week_for_review)
-        on_hard_limit_declared(services.excuse_for_hard_limit)
+        agreement_hooks.hard_limit_declared.register(services.excuse_for_hard_limit)

@@ -8,7 +8,7 @@ class DutiesConfig(AppConfig):
     def ready(self) -> None:
         # Models are loaded only now. reminders registers the hourly duties run
         # and the reminders with notify's tick.
-        from agreements.services import on_hard_limit_declared
+        from agreements import hooks as agreement_hooks
         from duties import queries, reminders, services  # noqa: F401
         from talk import snapshot
         from talk.services import handle_proposals
@@ -18,4 +18,4 @@ class DutiesConfig(AppConfig):
         handle_proposals("duty", services.settle_duty_request)
         snapshot.week_parts.register(queries.week_for_review)
         # A hard limit declared later takes what touches it off the clock.
-        on_hard_limit_declared(services.suspend_for_hard_limit)
+        agreement_hooks.hard_limit_declared.register(services.suspend_for_hard_limit)

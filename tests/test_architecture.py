@@ -80,10 +80,12 @@ def test_a_forbidden_import_breaks_its_contract(tmp_path, module, line, contract
 def test_every_hook_is_filled_by_the_app_above_it():
     """The table in docs/architecture.md: who fills each hook in ready()."""
     from accounts import hooks as accounts_hooks
+    from agreements import hooks as agreement_hooks
     from conduct import queries as conduct_queries
     from conduct import services as conduct_services
     from duties import hooks as duty_hooks
     from duties import queries as duty_queries
+    from duties import services as duty_services
     from dynamics import hooks as dynamics_hooks
     from dynamics.services import leave_all
     from notify.events import signal_sent, tell_partner
@@ -92,6 +94,10 @@ def test_every_hook_is_filled_by_the_app_above_it():
     assert accounts_hooks.account_erasing.receivers == (leave_all,)
     assert dynamics_hooks.signal_sent.receivers == (signal_sent,)
     assert dynamics_hooks.tell_partner.receivers == (tell_partner,)
+    assert set(agreement_hooks.hard_limit_declared.receivers) == {
+        duty_services.suspend_for_hard_limit,
+        conduct_services.excuse_for_hard_limit,
+    }
     assert duty_hooks.slipped.receivers == (
         conduct_services.record_slip_from_occurrence,
     )
