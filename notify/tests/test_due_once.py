@@ -16,8 +16,9 @@ from django.db import connection
 from django_tasks_db.management.commands.db_worker import Worker
 
 from duties import services as duties
+from duties.reminders import remind_duties
 from duties.tests.factories import sign_agreement, task_spec
-from notify import reminders, services, tasks
+from notify import services, tasks
 from notify.models import Notification, Outbox
 
 DUE = datetime(2026, 11, 23, 21, 0, tzinfo=UTC)
@@ -93,7 +94,7 @@ def test_follower_gets_one_due_email_when_two_workers_run_two_tick_chains(
         tasks.start_ticking(now=SEEN)
         _workers(2)
         # The next minute's scan sees the same occurrence again.
-        reminders.remind_duties(SEEN + timedelta(minutes=1))
+        remind_duties(SEEN + timedelta(minutes=1))
         _workers(2)
 
     mails = smtp_receiver.wait_for(1)
@@ -110,7 +111,7 @@ def test_window_opening_before_the_lead_time_is_told_as_open_then_due_soon(
     services.save_preferences(
         follower, quiet_from=None, quiet_until=None, lead_minutes=15
     )
-    reminders.remind_duties(SEEN)
-    reminders.remind_duties(DUE - timedelta(minutes=15))
+    remind_duties(SEEN)
+    remind_duties(DUE - timedelta(minutes=15))
     kinds = list(Notification.objects.order_by("pk").values_list("kind", flat=True))
     assert kinds == ["opening", "due_soon"]

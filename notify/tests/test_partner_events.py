@@ -17,9 +17,10 @@ from duties import services as duties
 from duties.tests.factories import sign_agreement, task_spec
 from dynamics import services as dynamics
 from instep.errors import Refused
-from notify import delivery, messages, reminders, services
+from notify import delivery, messages, services
 from notify.models import Notification, Outbox
 from talk import services as talk
+from talk.reminders import remind_matters
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 LATER = NOW + timedelta(minutes=5)
@@ -242,7 +243,7 @@ def test_discreet_partner_gets_the_act_without_a_telling_word(
 
 def test_opened_matter_is_not_told_again_by_the_tick(agreed, leader, follower):
     matter_opened(agreed, leader, follower)
-    reminders.remind_matters(LATER + timedelta(minutes=1))
+    remind_matters(LATER + timedelta(minutes=1))
     assert list(Notification.objects.values_list("kind", flat=True)) == [
         "matter_opened"
     ]
