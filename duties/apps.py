@@ -12,3 +12,9 @@ class DutiesConfig(AppConfig):
         from talk.services import handle_proposals
 
         handle_proposals("duty", settle_duty_request)
+
+        from duties.queries import reviews_waiting
+        from dynamics import nav
+
+        # Today's "Review (n)" rides on the permission gate's query.
+        nav.register("reviews_waiting", reviews_waiting)

@@ -9,7 +9,8 @@ elsewhere. The gate leaves the person's own memberships on the person
 (``GATE_ATTRIBUTE``) for the frame to read (``instep.context_processors``).
 
 Upper apps add their counts with ``register`` in ``AppConfig.ready`` (notify
-adds ``unread_notifications``); this app imports none of them.
+adds ``unread_notifications``, duties ``reviews_waiting`` for Today); this app
+imports none of them.
 """
 
 from collections.abc import Callable
@@ -27,7 +28,8 @@ _annotations: dict[str, Callable[[User], Expression]] = {}
 
 
 def register(name: str, expression: Callable[[User], Expression]) -> None:
-    """Adds a per-person value (the same on each of their membership rows)."""
+    """Adds a value to each membership row: per person (the same on each of
+    their rows) or per dynamic (with ``OuterRef("dynamic_id")``)."""
     _annotations[name] = expression
 
 

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Count, IntegerField, Subquery
+from django.db.models.functions import Coalesce
 
 from accounts.models import User
 from notify import messages
@@ -67,14 +68,17 @@ def unread_count(person: User) -> int:
     return Notification.objects.filter(user=person, read_at__isnull=True).count()
 
 
-def unread_subquery(person: User) -> Subquery:
+def unread_subquery(person: User) -> Coalesce:
     """``unread_count`` as an expression, for another query to carry (the page
     frame's membership query, ``dynamics.nav``)."""
-    return Subquery(
-        Notification.objects.filter(user=person, read_at__isnull=True)
-        .order_by()
-        .values("user")
-        .annotate(n=Count("pk"))
-        .values("n"),
-        output_field=IntegerField(),
+    return Coalesce(
+        Subquery(
+            Notification.objects.filter(user=person, read_at__isnull=True)
+            .order_by()
+            .values("user")
+            .annotate(n=Count("pk"))
+            .values("n"),
+            output_field=IntegerField(),
+        ),
+        0,
     )
