@@ -23,7 +23,8 @@ BENCH_DATABASES ("postgres,sqlite"), BENCH_USERS ("1,10,50": wrk
 connections), BENCH_DURATION (seconds per measurement, 8), BENCH_REMINDERS
 (10000), BENCH_SOAK (seconds, 60; 0 skips), BENCH_WEB_WORKERS (3), BENCH_PORT
 (8137; the bare view listens on the next port), PG_URL (the server and role to
-use; the bench makes its own ``instep_bench`` databases).
+use) and BENCH_PG_NAME (``instep_bench``: the bench makes its own databases
+``<name>`` and ``<name>_seed`` there).
 """
 
 import contextlib
@@ -94,6 +95,10 @@ class Config:
             "PG_URL", "postgres://instep:instep@127.0.0.1:5432/instep"
         )
     )
+    # The bench's own databases: <name> and <name>_seed on PG_URL's server.
+    pg_name: str = field(
+        default_factory=lambda: os.environ.get("BENCH_PG_NAME", "instep_bench")
+    )
 
     def __post_init__(self) -> None:
         unknown = set(self.databases) - {"postgres", "sqlite"}
@@ -103,6 +108,8 @@ class Config:
             )
         if self.dynamics < 2:
             raise SystemExit("BENCH_DYNAMICS must be at least 2")
+        if not self.pg_name.replace("_", "").isalnum():
+            raise SystemExit("BENCH_PG_NAME takes letters, digits and _ only")
 
 
 # Pages a partner uses every day and the main API reads, after the two
@@ -206,8 +213,8 @@ def prepare(cfg: Config, kind: str) -> Database:
     )
     reuse = cached.get("key") == key and fresh_enough
     if kind == "postgres":
-        seed_db = Database(kind, _pg_url(cfg, "instep_bench_seed"), data_dir)
-        db = Database(kind, _pg_url(cfg, "instep_bench"), data_dir)
+        seed_db = Database(kind, _pg_url(cfg, f"{cfg.pg_name}_seed"), data_dir)
+        db = Database(kind, _pg_url(cfg, cfg.pg_name), data_dir)
     else:
         seed_db = Database(kind, f"sqlite:///{data_dir / 'seed.sqlite3'}", data_dir)
         db = Database(kind, f"sqlite:///{data_dir / 'instep.sqlite3'}", data_dir)
@@ -218,8 +225,8 @@ def prepare(cfg: Config, kind: str) -> Database:
         )
         marker.unlink(missing_ok=True)
         if kind == "postgres":
-            _psql(cfg.pg_url, "DROP DATABASE IF EXISTS instep_bench_seed")
-            _psql(cfg.pg_url, "CREATE DATABASE instep_bench_seed")
+            _psql(cfg.pg_url, f"DROP DATABASE IF EXISTS {cfg.pg_name}_seed")
+            _psql(cfg.pg_url, f"CREATE DATABASE {cfg.pg_name}_seed")
         else:
             for suffix in ("", "-wal", "-shm"):
                 Path(f"{data_dir / 'seed.sqlite3'}{suffix}").unlink(missing_ok=True)
@@ -265,8 +272,11 @@ def prepare(cfg: Config, kind: str) -> Database:
         cached = json.loads(marker.read_text())
     log(f"{kind}: copying the demo world into a fresh bench database")
     if kind == "postgres":
-        _psql(cfg.pg_url, "DROP DATABASE IF EXISTS instep_bench WITH (FORCE)")
-        _psql(cfg.pg_url, "CREATE DATABASE instep_bench TEMPLATE instep_bench_seed")
+        _psql(cfg.pg_url, f"DROP DATABASE IF EXISTS {cfg.pg_name} WITH (FORCE)")
+        _psql(
+            cfg.pg_url,
+            f"CREATE DATABASE {cfg.pg_name} TEMPLATE {cfg.pg_name}_seed",
+        )
     else:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{data_dir / 'instep.sqlite3'}{suffix}").unlink(missing_ok=True)

@@ -17,4 +17,4 @@ class DutiesConfig(AppConfig):
         from dynamics import nav
 
         # Today's "Review (n)" rides on the permission gate's query.
-        nav.register("reviews_waiting", reviews_waiting)
+        nav.register("reviews_waiting", reviews_waiting, gate_only=True)

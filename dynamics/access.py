@@ -139,8 +139,7 @@ def membership_or_404(user: User | AnonymousUser, dynamic_id: int) -> Membership
     # (``dynamics.nav``), so that the frame asks nothing more.
     rows = list(
         nav.annotate(
-            Membership.objects.filter(dynamic__members__user=user),
-            user,
+            Membership.objects.filter(dynamic__members__user=user), user, gate=True
         )
         .select_related("dynamic", "user", "user__presence")
         .order_by("role")

@@ -24,25 +24,37 @@ GATE_ATTRIBUTE = "_gate_memberships"
 # The order of the switcher: current dynamics first.
 STATE_ORDER = {"paused": 0, "active": 1, "forming": 2, "ended": 3}
 
-_annotations: dict[str, Callable[[User], Expression]] = {}
+# name -> (expression for the person, whether only the gate brings it)
+_annotations: dict[str, tuple[Callable[[User], Expression], bool]] = {}
 
 
-def register(name: str, expression: Callable[[User], Expression]) -> None:
+def register(
+    name: str, expression: Callable[[User], Expression], *, gate_only: bool = False
+) -> None:
     """Adds a value to each membership row: per person (the same on each of
-    their rows) or per dynamic (with ``OuterRef("dynamic_id")``)."""
-    _annotations[name] = expression
+    their rows) or per dynamic (with ``OuterRef("dynamic_id")``). A
+    ``gate_only`` value is for the pages of a dynamic alone (the gate's
+    query): the frame elsewhere and the alert poll do not pay for it."""
+    _annotations[name] = (expression, gate_only)
 
 
-def annotate(memberships: QuerySet[Membership], user: User) -> QuerySet[Membership]:
+def annotate(
+    memberships: QuerySet[Membership], user: User, *, gate: bool = False
+) -> QuerySet[Membership]:
     """Returns the membership query with the frame's values on each row:
     ``alerts_waiting`` (a signal of someone else in that dynamic is not yet
-    acknowledged) and every registered value."""
+    acknowledged) and every registered value (``gate_only`` ones with
+    ``gate``)."""
     waiting = Signal.objects.filter(
         dynamic_id=OuterRef("dynamic_id"), acknowledged_at__isnull=True
     ).exclude(sent_by=user)
     return memberships.annotate(
         alerts_waiting=Exists(waiting),
-        **{name: expression(user) for name, expression in _annotations.items()},
+        **{
+            name: expression(user)
+            for name, (expression, gate_only) in _annotations.items()
+            if gate or not gate_only
+        },
     )
 
 
