@@ -510,6 +510,8 @@ def page_queries(cfg: Config, people: list[dict]) -> dict[str, dict]:
                 cfg, "GET", template.format(**person), person=person, auth=auth
             )
             statuses.add(status)
+            if status != 200:
+                continue  # e.g. a couple with a week of history and no matter yet
             counts.append(int(headers.get("X-Bench-Queries", "-1")))
             sizes.append(len(body))
             gzipped.append(len(gzip.compress(body)))
@@ -1158,7 +1160,7 @@ def page_table(result: dict, users: str) -> list[str]:
     for name, by_users in result["pages"].items():
         q = result["queries"].get(name, {})
         year = "/".join(str(x) for x in sorted(set(q.get("year", []))))
-        week = "/".join(str(x) for x in sorted(set(q.get("week", []))))
+        week = "/".join(str(x) for x in sorted(set(q.get("week", [])))) or "–"
         queries = f"{year} / {week}" if q else "–"
         size = (
             f"{q['bytes'] / 1000:.1f} ({q['gzip_bytes'] / 1000:.1f})"
