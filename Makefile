@@ -77,7 +77,9 @@ test-postgres: $(BIN)/.dev postgres
 # The load benchmark on PostgreSQL and SQLite; not part of `make test`. Writes
 # var/bench/report.md and the table in docs/performance.md. Smaller runs:
 # BENCH_DYNAMICS=50 BENCH_DAYS=60 BENCH_DURATION=5 make bench (docs/performance.md).
+# It drives the pages with wrk (a package of its own: README.md, Prerequisites).
 bench: $(BIN)/.bench postgres var
+	@command -v wrk >/dev/null || { echo "make bench needs wrk, the HTTP load generator: apt-get install wrk (Debian/Ubuntu) or brew install wrk (macOS)" >&2; exit 1; }
 	PG_URL=$(PG_URL) $(BIN)/python -m bench.run
 
 clean:

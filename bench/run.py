@@ -2,27 +2,34 @@
 
 For each database: a bench database with the demo world (generated once and
 kept as a template while seed and size match), the production server
-(gunicorn, ``WEB_WORKERS`` sync workers) driven by locust headless from a
-separate process at 1, 10 and 50 concurrent people, each signed in as a
-different demo person; the bare ``/health/`` view in the same run as the
-yardstick; SQL queries per page (``bench.middleware``) for a couple with a year
+(gunicorn, ``WEB_WORKERS`` sync workers) driven by wrk (``bench/wrk.py``, a C
+load generator whose own cost is small) at 1, 10 and 50 connections, each
+request signed in as a different demo person asking for their own dynamic's
+page. Two yardsticks are measured the same way in the same run: a bare Django
+view (``bench/bare_settings.py``: no middleware, no database, served by the
+same gunicorn settings) and Instep's ``/health/`` (the whole middleware stack,
+no query). Each page's requests/s is reported as a ratio to both. Also: SQL
+queries and HTML size per page (``bench.middleware``) for a couple with a year
 of history and one with a week; 10,000 reminders due in the same minute
 delivered by two ``db_worker`` processes to a local receiver; the web and
-worker memory; and a fault soak that SIGKILLs the server and a worker while
-people write, then checks that every acknowledged write and every due reminder
-is there. Writes var/bench/report.md and report.json and the table in
-docs/performance.md.
+worker memory; and a fault soak (locust, mixed pages) that SIGKILLs the server
+and a worker while people write, then checks that every acknowledged write and
+every due reminder is there. Writes var/bench/report.md and report.json and the
+table in docs/performance.md.
 
 Everything is configurable by environment variables (defaults are the issue's
 scale): BENCH_DYNAMICS (1000), BENCH_DAYS (365), BENCH_SEED (1),
-BENCH_DATABASES ("postgres,sqlite"), BENCH_USERS ("1,10,50"), BENCH_DURATION
-(seconds per measurement, 8), BENCH_REMINDERS (10000), BENCH_SOAK (seconds,
-60; 0 skips), BENCH_WEB_WORKERS (3), BENCH_PORT (8137), PG_URL (the server
-and role to use; the bench makes its own ``instep_bench`` databases).
+BENCH_DATABASES ("postgres,sqlite"), BENCH_USERS ("1,10,50": wrk
+connections), BENCH_DURATION (seconds per measurement, 8), BENCH_REMINDERS
+(10000), BENCH_SOAK (seconds, 60; 0 skips), BENCH_WEB_WORKERS (3), BENCH_PORT
+(8137; the bare view listens on the next port), PG_URL (the server and role to
+use) and BENCH_PG_NAME (``instep_bench``: the bench makes its own databases
+``<name>`` and ``<name>_seed`` there).
 """
 
 import contextlib
 import csv
+import gzip
 import hashlib
 import http.client
 import json
@@ -88,6 +95,10 @@ class Config:
             "PG_URL", "postgres://instep:instep@127.0.0.1:5432/instep"
         )
     )
+    # The bench's own databases: <name> and <name>_seed on PG_URL's server.
+    pg_name: str = field(
+        default_factory=lambda: os.environ.get("BENCH_PG_NAME", "instep_bench")
+    )
 
     def __post_init__(self) -> None:
         unknown = set(self.databases) - {"postgres", "sqlite"}
@@ -97,12 +108,19 @@ class Config:
             )
         if self.dynamics < 2:
             raise SystemExit("BENCH_DYNAMICS must be at least 2")
+        if not self.pg_name.replace("_", "").isalnum():
+            raise SystemExit("BENCH_PG_NAME takes letters, digits and _ only")
 
 
-# Pages a partner uses every day and the main API reads. ``None`` marks pages
-# of apps this checkout may not have yet (looked up by URL name).
+# Pages a partner uses every day and the main API reads, after the two
+# yardsticks: ``bare`` is the bare Django view (its own server), ``none`` asks
+# without signing in, ``session`` with the person's session cookie, ``token``
+# with their API token. Pages this checkout does not have are skipped.
 PAGES: list[tuple[str, str, str]] = [
-    ("bare /health/", "/health/", "none"),
+    ("bare Django view", "/", "bare"),
+    ("/health/", "/health/", "none"),
+    ("/health/ signed in", "/health/", "session"),
+    ("Alert poll", "/alerts/", "session"),
     ("Today", "/d/{dynamic_id}/today/", "session"),
     ("Plan", "/d/{dynamic_id}/plan/", "session"),
     ("Dynamic home", "/d/{dynamic_id}/", "session"),
@@ -115,6 +133,9 @@ PAGES: list[tuple[str, str, str]] = [
     ("API audit", "/api/v1/dynamics/{dynamic_id}/audit", "token"),
 ]
 BARE = PAGES[0][0]
+HEALTH = PAGES[1][0]
+# The pages the issue's targets are about (docs/performance.md).
+DAILY = ("Today", "Plan", "Dynamic home", "Check-in form")
 
 
 def log(message: str) -> None:
@@ -192,8 +213,8 @@ def prepare(cfg: Config, kind: str) -> Database:
     )
     reuse = cached.get("key") == key and fresh_enough
     if kind == "postgres":
-        seed_db = Database(kind, _pg_url(cfg, "instep_bench_seed"), data_dir)
-        db = Database(kind, _pg_url(cfg, "instep_bench"), data_dir)
+        seed_db = Database(kind, _pg_url(cfg, f"{cfg.pg_name}_seed"), data_dir)
+        db = Database(kind, _pg_url(cfg, cfg.pg_name), data_dir)
     else:
         seed_db = Database(kind, f"sqlite:///{data_dir / 'seed.sqlite3'}", data_dir)
         db = Database(kind, f"sqlite:///{data_dir / 'instep.sqlite3'}", data_dir)
@@ -204,8 +225,8 @@ def prepare(cfg: Config, kind: str) -> Database:
         )
         marker.unlink(missing_ok=True)
         if kind == "postgres":
-            _psql(cfg.pg_url, "DROP DATABASE IF EXISTS instep_bench_seed")
-            _psql(cfg.pg_url, "CREATE DATABASE instep_bench_seed")
+            _psql(cfg.pg_url, f"DROP DATABASE IF EXISTS {cfg.pg_name}_seed")
+            _psql(cfg.pg_url, f"CREATE DATABASE {cfg.pg_name}_seed")
         else:
             for suffix in ("", "-wal", "-shm"):
                 Path(f"{data_dir / 'seed.sqlite3'}{suffix}").unlink(missing_ok=True)
@@ -251,8 +272,11 @@ def prepare(cfg: Config, kind: str) -> Database:
         cached = json.loads(marker.read_text())
     log(f"{kind}: copying the demo world into a fresh bench database")
     if kind == "postgres":
-        _psql(cfg.pg_url, "DROP DATABASE IF EXISTS instep_bench WITH (FORCE)")
-        _psql(cfg.pg_url, "CREATE DATABASE instep_bench TEMPLATE instep_bench_seed")
+        _psql(cfg.pg_url, f"DROP DATABASE IF EXISTS {cfg.pg_name} WITH (FORCE)")
+        _psql(
+            cfg.pg_url,
+            f"CREATE DATABASE {cfg.pg_name} TEMPLATE {cfg.pg_name}_seed",
+        )
     else:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{data_dir / 'instep.sqlite3'}{suffix}").unlink(missing_ok=True)
@@ -285,10 +309,18 @@ def _wait_for_port(port: int, timeout: float = 60) -> None:
 
 
 class Web:
-    """gunicorn in its own process group, so that a SIGKILL takes all of it."""
+    """gunicorn in its own process group, so that a SIGKILL takes all of it.
 
-    def __init__(self, db: Database, cfg: Config):
+    ``bare`` serves the bare Django view (bench/bare_settings.py) instead of
+    Instep, with the same gunicorn settings, on the next port.
+    """
+
+    def __init__(self, db: Database, cfg: Config, *, bare: bool = False):
         self.db, self.cfg, self.process = db, cfg, None
+        self.port = cfg.port + 1 if bare else cfg.port
+        self.env = db.env()
+        if bare:
+            self.env["DJANGO_SETTINGS_MODULE"] = "bench.bare_settings"
 
     def start(self) -> None:
         self.process = subprocess.Popen(
@@ -298,16 +330,16 @@ class Web:
                 "--workers",
                 str(self.cfg.web_workers),
                 "--bind",
-                f"127.0.0.1:{self.cfg.port}",
+                f"127.0.0.1:{self.port}",
                 "--no-control-socket",
                 "--log-level",
                 "warning",
             ],
             cwd=ROOT,
-            env=self.db.env(),
+            env=self.env,
             start_new_session=True,
         )
-        _wait_for_port(self.cfg.port)
+        _wait_for_port(self.port)
 
     def kill(self) -> None:
         if self.process and self.process.poll() is None:
@@ -317,7 +349,7 @@ class Web:
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
             with socket.socket() as probe:
-                if probe.connect_ex(("127.0.0.1", self.cfg.port)) != 0:
+                if probe.connect_ex(("127.0.0.1", self.port)) != 0:
                     return
             time.sleep(0.1)
 
@@ -466,17 +498,29 @@ CSRF = "b" * 32
 
 
 def page_queries(cfg: Config, people: list[dict]) -> dict[str, dict]:
-    """Returns, per page, the status and SQL queries for each person given."""
+    """Returns, per Instep page, the status, SQL queries and size (bytes of
+    the body, and gzipped) for each person given."""
     out = {}
     for name, template, auth in PAGES:
-        counts, statuses = [], set()
+        if auth == "bare":
+            continue
+        counts, statuses, sizes, gzipped = [], set(), [], []
         for person in people:
-            status, headers, _body = request(
+            status, headers, body = request(
                 cfg, "GET", template.format(**person), person=person, auth=auth
             )
             statuses.add(status)
+            if status != 200:
+                continue  # e.g. a couple with a week of history and no matter yet
             counts.append(int(headers.get("X-Bench-Queries", "-1")))
-        out[name] = {"statuses": sorted(statuses), "queries": counts}
+            sizes.append(len(body))
+            gzipped.append(len(gzip.compress(body)))
+        out[name] = {
+            "statuses": sorted(statuses),
+            "queries": counts,
+            "bytes": max(sizes, default=0),
+            "gzip_bytes": max(gzipped, default=0),
+        }
     return out
 
 
@@ -557,28 +601,44 @@ def _read_stats(path: Path) -> dict:
     return rows
 
 
-def run_pages(cfg: Config, sessions_file: Path, pages: list, out: Path) -> dict:
-    """Each page alone at each concurrency, so requests/s is that page's own."""
+def wrk_requests(people: list[dict], template: str, auth: str) -> list:
+    """One request per person: their own page, signed in as they are."""
+    from bench.wrk import Request
+
+    out = []
+    for person in people:
+        headers: tuple[tuple[str, str], ...] = ()
+        if auth == "session":
+            headers = (("Cookie", f"sessionid={person['session']}"),)
+        elif auth == "token":
+            headers = (("Authorization", f"Bearer {person['token']}"),)
+        out.append(Request(template.format(**person), headers))
+    return out
+
+
+def run_pages(cfg: Config, people: list[dict], pages: list, out: Path) -> dict:
+    """Each page alone at each concurrency, so requests/s is that page's own;
+    the bare view on its own server, measured the same way in the same run."""
+    from bench import wrk
+
     results: dict[str, dict] = {}
     for users in cfg.users:
         for name, template, auth in pages:
-            prefix = out / f"{_slug(name)}-{users}"
-            stats = locust(
-                cfg,
-                sessions_file,
-                name=name,
-                paths=[template],
-                auth=auth,
-                users=users,
+            port = cfg.port + 1 if auth == "bare" else cfg.port
+            row = wrk.measure(
+                f"http://127.0.0.1:{port}",
+                wrk_requests(people, template, auth),
+                connections=users,
                 seconds=cfg.duration,
-                prefix=prefix,
+                work_dir=out,
+                name=f"{_slug(name)}-{users}",
             )
-            row = stats.get(name, {"requests": 0, "failures": 0, "rps": 0})
             results.setdefault(name, {})[str(users)] = row
             log(
-                f"  {name:<16} {users:>3} users: {row.get('rps', 0):>7} req/s, "
-                f"p50 {row.get('p50', 0)} ms, p99 {row.get('p99', 0)} ms, "
-                f"{row.get('failures', 0)} failures"
+                f"  {name:<18} {users:>3} connections: {row['rps']:>8} req/s, "
+                f"p50 {row['p50']} ms, p99 {row['p99']} ms"
+                + (f", {row['not_ok']} not 200" if row["not_ok"] else "")
+                + (f", {row['errors']} errors" if row["errors"] else "")
             )
     return results
 
@@ -877,7 +937,11 @@ def run_soak(
         args=(cfg, sessions_file),
         kwargs={
             "name": "soak",
-            "paths": [p[1] for p in PAGES[1:6]],
+            "paths": [
+                template
+                for name, template, _a in PAGES
+                if name in (*DAILY, "Matter thread")
+            ],
             "auth": "session",
             "users": 10,
             "seconds": cfg.soak,
@@ -980,13 +1044,16 @@ def run_database(cfg: Config, kind: str) -> dict:
     short = make_sessions_for_numbers(cfg, [cfg.dynamics + 1, cfg.dynamics + 2])
     web = Web(db, cfg)
     web.start()
+    bare = Web(db, cfg, bare=True)
+    bare.start()
     receiver = Receiver()
     try:
         # The first request of the day notes presence; warm every session.
         for person in people + writers + short:
             request(cfg, "GET", "/health/", person=person)
+        first = page_queries(cfg, people[:1])
         present = [
-            p for p in PAGES if page_queries(cfg, people[:1])[p[0]]["statuses"] == [200]
+            p for p in PAGES if p[2] == "bare" or first[p[0]]["statuses"] == [200]
         ]
         skipped = [p[0] for p in PAGES if p not in present]
         if skipped:
@@ -994,9 +1061,10 @@ def run_database(cfg: Config, kind: str) -> dict:
         queries_year = page_queries(cfg, people[:4])
         queries_week = page_queries(cfg, short)
         log(f"{kind}: load, {cfg.duration} s per page and concurrency")
-        pages = run_pages(cfg, sessions_file, present, out)
+        pages = run_pages(cfg, people, present, out)
         web_rss = web.rss_mb()
         log(f"{kind}: web RSS {web_rss}")
+        bare.stop()
         reminders = run_reminders(cfg, db, receiver) if cfg.reminders else None
         soak = (
             run_soak(cfg, db, web, receiver, sessions_file, writers, out)
@@ -1005,6 +1073,7 @@ def run_database(cfg: Config, kind: str) -> dict:
         )
     finally:
         web.stop()
+        bare.stop()
         receiver.stop()
     return {
         "database": kind,
@@ -1015,8 +1084,11 @@ def run_database(cfg: Config, kind: str) -> dict:
             name: {
                 "year": queries_year[name]["queries"],
                 "week": queries_week[name]["queries"],
+                "bytes": queries_year[name]["bytes"],
+                "gzip_bytes": queries_year[name]["gzip_bytes"],
             }
-            for name, _t, _a in present
+            for name, _t, auth in present
+            if auth != "bare"
         },
         "web_rss_mb": web_rss,
         "reminders": reminders,
@@ -1070,6 +1142,101 @@ def machine() -> dict:
     }
 
 
+def _ratio(value: float, base: float) -> str:
+    return f"{value / base:.3f}" if base else "–"
+
+
+def page_table(result: dict, users: str) -> list[str]:
+    """One table per concurrency: each page beside both yardsticks."""
+    bare = result["pages"].get(BARE, {}).get(users, {}).get("rps") or 0
+    health = result["pages"].get(HEALTH, {}).get(users, {}).get("rps") or 0
+    lines = [
+        f"{users} connection{'s' if users != '1' else ''}:",
+        "",
+        "| page | queries (year / week) | HTML kB (gzip) | req/s | p50 / p99 ms "
+        "| ÷ bare | ÷ /health/ |",
+        "|---|---|---:|---:|---|---:|---:|",
+    ]
+    for name, by_users in result["pages"].items():
+        q = result["queries"].get(name, {})
+        year = "/".join(str(x) for x in sorted(set(q.get("year", []))))
+        week = "/".join(str(x) for x in sorted(set(q.get("week", [])))) or "–"
+        queries = f"{year} / {week}" if q else "–"
+        size = (
+            f"{q['bytes'] / 1000:.1f} ({q['gzip_bytes'] / 1000:.1f})"
+            if q.get("bytes") is not None
+            else "–"
+        )
+        s = by_users.get(users, {})
+        if not s.get("requests"):
+            lines.append(f"| {name} | {queries} | {size} | – | no data | – | – |")
+            continue
+        bad = s.get("not_ok", 0) + s.get("errors", 0)
+        fails = f" ({bad} failed)" if bad else ""
+        lines.append(
+            f"| {name} | {queries} | {size} | {s['rps']}{fails} | "
+            f"{s['p50']:.1f} / {s['p99']:.1f} | {_ratio(s['rps'], bare)} | "
+            f"{_ratio(s['rps'], health)} |"
+        )
+    lines.append("")
+    return lines
+
+
+def targets(result: dict) -> list[str]:
+    """The issue's targets at 10 connections, each met or missed by how much."""
+    pages = result["pages"]
+    users = "10" if "10" in pages.get(BARE, {}) else max(pages.get(BARE, {"1": 0}))
+    bare = pages.get(BARE, {}).get(users, {}).get("rps") or 0
+    out = []
+    for name in (*DAILY, "Alert poll"):
+        s = pages.get(name, {}).get(users)
+        if not s or not bare:
+            continue
+        want = 0.3 if name == "Alert poll" else 0.10
+        ratio = s["rps"] / bare
+        verdict = (
+            "met"
+            if ratio >= want
+            else f"missed: {ratio:.3f}, {want / ratio:.1f}× short"
+            if ratio
+            else "missed"
+        )
+        line = f"{name} ≥ {want} of bare: {verdict}"
+        if name != "Alert poll":
+            p99 = s["p99"]
+            line += (
+                "; p99 < 25 ms: met"
+                if p99 < 25
+                else f"; p99 < 25 ms: missed ({p99:.0f} ms)"
+            )
+        out.append(line)
+    heavy = [
+        f"{name} {q['bytes'] / 1000:.1f} kB ({q['gzip_bytes'] / 1000:.1f} gzip)"
+        for name, q in result["queries"].items()
+        if q.get("bytes", 0) >= 30_000 or q.get("gzip_bytes", 0) >= 8_000
+    ]
+    out.append(
+        "HTML < 30 kB (gzip < 8 kB): "
+        + (f"missed by {', '.join(heavy)}" if heavy else "met by every page")
+    )
+    over = [
+        q
+        for name, q in result["queries"].items()
+        if name in (*DAILY, "Matter thread", "Insights")
+        and max(q.get("year", [0]) + q.get("week", [0])) > 8
+    ]
+    out.append(
+        "Daily pages ≤ 8 queries: " + ("met" if not over else f"missed ({len(over)})")
+    )
+    rss = result["web_rss_mb"].get("worker_max") or 0
+    out.append(
+        "Web worker RSS < 150 MB: "
+        + ("met" if rss < 150 else f"missed ({rss} MB)")
+        + f" ({rss} MB)."
+    )
+    return [f"Targets at {users} connections: " + "; ".join(out), ""]
+
+
 def render(report: dict) -> str:
     cfg = report["config"]
     lines = [
@@ -1078,8 +1245,9 @@ def render(report: dict) -> str:
         f"load average at start {report['machine']['load_average_at_start']}.",
         f"Dataset: {cfg['dynamics']} couples × {cfg['days']} days "
         f"(seed {cfg['seed']}); "
-        f"gunicorn with {cfg['web_workers']} sync workers; locust, "
-        f"{cfg['duration']} s per page and concurrency.",
+        f"gunicorn with {cfg['web_workers']} sync workers; wrk, "
+        f"{cfg['duration']} s per page and concurrency; the bare Django view on "
+        "a gunicorn of its own with the same settings.",
         "",
     ]
     for result in report["results"]:
@@ -1088,34 +1256,9 @@ def render(report: dict) -> str:
         if result.get("generation_seconds"):
             lines.append(f"Dataset generated in {result['generation_seconds']} s.")
             lines.append("")
-        users = [str(u) for u in cfg["users"]]
-        head = "| page | queries (year / week) |"
-        rule = "|---|---|"
-        for u in users:
-            head += f" {u} users: req/s | p50 / p95 / p99 ms | ÷ bare |"
-            rule += "---:|---|---:|"
-        lines += [head, rule]
-        bare = result["pages"].get(BARE, {})
-        for name, by_users in result["pages"].items():
-            q = result["queries"].get(name, {})
-            year = "/".join(str(x) for x in sorted(set(q.get("year", []))))
-            week = "/".join(str(x) for x in sorted(set(q.get("week", []))))
-            row = f"| {name} | {year} / {week} |"
-            for u in users:
-                s = by_users.get(u, {})
-                if not s.get("requests"):
-                    # locust finished no request (see var/bench/runs/*/*.log).
-                    row += " – | no data | – |"
-                    continue
-                base = bare.get(u, {}).get("rps") or 0
-                ratio = f"{100 * s.get('rps', 0) / base:.0f} %" if base else "–"
-                fails = f" ({s['failures']} failed)" if s.get("failures") else ""
-                row += (
-                    f" {s.get('rps', 0)}{fails} | {s.get('p50', 0):.0f} / "
-                    f"{s.get('p95', 0):.0f} / {s.get('p99', 0):.0f} | {ratio} |"
-                )
-            lines.append(row)
-        lines.append("")
+        lines += targets(result)
+        for users in [str(u) for u in cfg["users"]]:
+            lines += page_table(result, users)
         rss = result["web_rss_mb"]
         lines.append(
             f"Web RSS after the load: {rss.get('worker_max')} MB per gunicorn worker "
@@ -1171,6 +1314,9 @@ def main() -> None:
     # A SIGTERM runs the finally blocks: the server and the workers stop too.
     signal.signal(signal.SIGTERM, _terminated)
     cfg = Config()
+    from bench.wrk import executable
+
+    executable()  # stops at once, saying what to install, when wrk is missing
     if len(sys.argv) == 3 and sys.argv[1] == "--one":
         kind = sys.argv[2]
         result = run_database(cfg, kind)

@@ -10,6 +10,7 @@ class DutiesConfig(AppConfig):
         # and the reminders with notify's tick.
         from agreements import hooks as agreement_hooks
         from duties import queries, reminders, services  # noqa: F401
+        from dynamics import nav
         from talk import snapshot
         from talk.services import handle_proposals
 
@@ -19,3 +20,5 @@ class DutiesConfig(AppConfig):
         snapshot.week_parts.register(queries.week_for_review)
         # A hard limit declared later takes what touches it off the clock.
         agreement_hooks.hard_limit_declared.register(services.suspend_for_hard_limit)
+        # Today's "Review (n)" rides on the permission gate's query.
+        nav.register("reviews_waiting", queries.reviews_waiting, gate_only=True)

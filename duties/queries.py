@@ -7,9 +7,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from django.db.models import Count, Q
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
+from accounts.models import User
 from duties import clock
 from duties.models import Duty, FeedToken, Occurrence, ScheduledPause
 from duties.services import (
@@ -153,11 +155,14 @@ def today(me: Membership, now: datetime) -> Today:
             "request"
         )
     )
-    review_count = (
-        Occurrence.objects.filter(dynamic=dynamic, review="pending").count()
-        if me.is_leader
-        else 0
-    )
+    review_count = 0
+    if me.is_leader:
+        # Counted by the permission gate's query (``reviews_waiting``).
+        review_count = getattr(me, "reviews_waiting", None)
+        if review_count is None:
+            review_count = Occurrence.objects.filter(
+                dynamic=dynamic, review="pending"
+            ).count()
     contexts_now = []
     for stop in stops.contexts:
         if stop.interval.covers(now) and stop.label not in contexts_now:
@@ -170,6 +175,24 @@ def today(me: Membership, now: datetime) -> Today:
         review_count=review_count,
         contexts_now=contexts_now,
         lapse_now=next((s for s in stops.lapses if s.interval.covers(now)), None),
+    )
+
+
+def reviews_waiting(person: User) -> Coalesce:
+    """The count of a dynamic's occurrences awaiting review, as an expression
+    on a membership row (``dynamics.nav``: the permission gate carries it)."""
+    return Coalesce(
+        Subquery(
+            Occurrence.objects.filter(
+                dynamic_id=OuterRef("dynamic_id"), review="pending"
+            )
+            .order_by()
+            .values("dynamic_id")
+            .annotate(n=Count("pk"))
+            .values("n"),
+            output_field=IntegerField(),
+        ),
+        0,
     )
 
 

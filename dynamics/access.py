@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
+from dynamics import nav
 from dynamics.models import Membership
 from instep.errors import NotAllowed
 
@@ -133,18 +134,24 @@ def membership_or_404(user: User | AnonymousUser, dynamic_id: int) -> Membership
     if not user.is_authenticated:
         raise Http404
     # One query for the person's membership and the partner's: every page of a
-    # dynamic shows or counts both (``Membership.couple``).
-    couple = list(
-        Membership.objects.filter(dynamic_id=dynamic_id, dynamic__members__user=user)
+    # dynamic shows or counts both (``Membership.couple``). It brings the
+    # person's other dynamics too, with what the page frame shows about them
+    # (``dynamics.nav``), so that the frame asks nothing more.
+    rows = list(
+        nav.annotate(
+            Membership.objects.filter(dynamic__members__user=user), user, gate=True
+        )
         .select_related("dynamic", "user", "user__presence")
         .order_by("role")
     )
+    couple = [m for m in rows if m.dynamic_id == dynamic_id]
     me = next((m for m in couple if m.user_id == user.pk), None)
     if me is None:
         raise Http404
     for m in couple:
         m.dynamic = me.dynamic
     me.couple = couple
+    nav.remember(user, rows)
     return me
 
 

@@ -6,6 +6,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch
 
 from accounts.models import User
+from dynamics import nav
 from dynamics.models import (
     Aftercare,
     AuditEntry,
@@ -83,20 +84,26 @@ def audit_page(dynamic: Dynamic, number: str | int | None) -> Page:
 
 
 def memberships_of(user: User) -> list[Membership]:
-    """Returns the person's dynamics, current ones first, for lists and the switcher."""
-    order = {"paused": 0, "active": 1, "forming": 2, "ended": 3}
-    memberships = list(
-        Membership.objects.filter(user=user)
-        .select_related("dynamic")
-        .order_by("-joined_at")
+    """Returns the person's dynamics, current ones first, for lists and the
+    switcher, with what the page frame shows about each (``dynamics.nav``)."""
+    return nav.in_switcher_order(
+        list(
+            nav.annotate(Membership.objects.filter(user=user), user).select_related(
+                "dynamic"
+            )
+        )
     )
-    return sorted(memberships, key=lambda m: order[m.dynamic.state])
 
 
 def partner_alerts(user: User, memberships: list[Membership]) -> list[Signal]:
     """Returns the partner's unacknowledged signals in the person's dynamics
-    that have not ended (``memberships_of``), newest first, in one query."""
-    live = {m.dynamic_id: m.dynamic for m in memberships if not m.dynamic.is_ended}
+    that have not ended (``memberships_of``), newest first, in one query, or
+    none when the memberships say that no signal waits (``alerts_waiting``)."""
+    live = {
+        m.dynamic_id: m.dynamic
+        for m in memberships
+        if not m.dynamic.is_ended and getattr(m, "alerts_waiting", True)
+    }
     if not live:
         return []
     signals = list(

@@ -14,9 +14,14 @@ class _Nav:
 
     @cached_property
     def memberships(self) -> list:
+        from dynamics import nav
         from dynamics.queries import memberships_of
 
-        return memberships_of(self.user) if self.user.is_authenticated else []
+        if not self.user.is_authenticated:
+            return []
+        # A page of a dynamic brought them with its permission gate.
+        remembered = nav.remembered(self.user)
+        return remembered if remembered is not None else memberships_of(self.user)
 
     @cached_property
     def alerts(self) -> list:
@@ -28,7 +33,12 @@ class _Nav:
     def unread(self) -> int:
         from notify.queries import unread_count
 
-        return unread_count(self.user) if self.user.is_authenticated else 0
+        if not self.user.is_authenticated:
+            return 0
+        if self.memberships:
+            # Counted in the memberships' query (notify registers it).
+            return self.memberships[0].unread_notifications
+        return unread_count(self.user)
 
     @cached_property
     def can_signal(self) -> bool:

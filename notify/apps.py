@@ -13,9 +13,13 @@ class NotifyConfig(AppConfig):
         from allauth.account import signals
 
         from dynamics import hooks as dynamics_hooks
+        from dynamics import nav
         from notify import events, periodic, receivers  # noqa: F401 (minute jobs)
+        from notify.queries import unread_subquery
 
         dynamics_hooks.signal_sent.register(events.signal_sent)
         dynamics_hooks.tell_partner.register(events.tell_partner)
         signals.email_confirmed.connect(receivers.email_confirmed)
         signals.email_changed.connect(receivers.email_changed)
+        # The page frame's unread count rides on the memberships' query.
+        nav.register("unread_notifications", unread_subquery)

@@ -3,7 +3,8 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 
 from accounts.models import User
 from notify import messages
@@ -94,3 +95,19 @@ def centre(person: User) -> list[Entry]:
 
 def unread_count(person: User) -> int:
     return Notification.objects.filter(user=person, read_at__isnull=True).count()
+
+
+def unread_subquery(person: User) -> Coalesce:
+    """``unread_count`` as an expression, for another query to carry (the page
+    frame's membership query, ``dynamics.nav``)."""
+    return Coalesce(
+        Subquery(
+            Notification.objects.filter(user=person, read_at__isnull=True)
+            .order_by()
+            .values("user")
+            .annotate(n=Count("pk"))
+            .values("n"),
+            output_field=IntegerField(),
+        ),
+        0,
+    )

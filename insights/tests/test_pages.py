@@ -108,10 +108,11 @@ def test_page_queries_do_not_grow_with_three_years_of_history(
         assert "Nothing was due" not in response.content.decode()
 
 
-# The frame: session, user, the membership with the partner (the permission
-# gate), the header's memberships, unread count and partner alerts (six); then
-# the nine aggregate queries of insights.queries.overview.
-QUERIES = 15
+# The frame: session, user, and the permission gate's one query, which brings
+# the partner and what the header shows (memberships, unread count, whether a
+# signal waits: dynamics/nav.py) (three); then the nine aggregate queries of
+# insights.queries.overview.
+QUERIES = 12
 
 
 def test_weekly_review_embeds_the_weeks_small_charts(history, leader, client_for):
