@@ -444,7 +444,7 @@ def suspend_for_hard_limit(record, *, actor: User, now: datetime) -> list[Duty]:
     """
     tags = frozenset(record.tag_list)
     candidates = (
-        Duty.objects.select_for_update()
+        Duty.objects.select_for_update(of=("self",))
         .filter(dynamic_id=record.dynamic_id, state=Duty.State.ACTIVE)
         .filter(Q(imposed=True) | Q(incident__isnull=False))
     )
