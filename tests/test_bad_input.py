@@ -9,6 +9,7 @@ soon as a page shows it. The oracle is in tests/bad_input.py.
 """
 
 import random
+from datetime import timedelta
 from http import HTTPStatus
 from urllib.parse import urlsplit
 
@@ -24,17 +25,59 @@ from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from hypothesis import given
 from hypothesis import strategies as st
 
+from api import services as api_services
+from duties import services as duty_services
+from duties.tests.factories import task_spec
+from dynamics import services
 from tests import bad_input
 from tests.bad_input import FormField
-from tests.test_permissions import (  # noqa: F401 - world is a fixture
+from tests.test_permissions import (
     OWNER,
     PARTNER,
     TABLE,
     World,
     _third_party,
     _url_names,
-    world,
 )
+
+
+@pytest.fixture
+def world(dynamic_factory, leader, follower, now) -> World:
+    """The permission table's world, built afresh for each case: bad input
+    must change nothing, so each case starts from the same rows (the table
+    itself shares one world per module, tests/test_permissions.py)."""
+    dynamic = dynamic_factory(leader, follower)
+    signal = services.send_signal(leader, dynamic.pk, "yellow", now=now)
+    forming = dynamic_factory(leader, partner=None)
+    _invitation, token = services.create_invitation(leader, forming.pk, now=now)
+    duty = duty_services.create_duty(
+        leader,
+        dynamic.pk,
+        spec=task_spec(now + timedelta(hours=3), assignee_role="leader"),
+        now=now,
+    )
+    plan = duty_services.schedule_pause(
+        follower,
+        dynamic.pk,
+        reason="family",
+        starts_at=now + timedelta(days=2),
+        ends_at=now + timedelta(days=3),
+        now=now,
+    )
+    api_token, _secret = api_services.create_token(
+        leader, name="Shortcut", scope="write", now=now
+    )
+    return World(
+        dynamic_id=dynamic.pk,
+        signal_id=signal.pk,
+        token=token,
+        duty_id=duty.pk,
+        occurrence_id=duty.occurrences.get().pk,
+        plan_id=plan.pk,
+        feed_token=duty_services.new_feed_token(follower, dynamic.pk, now=now),
+        token_id=api_token.pk,
+    )
+
 
 SENDABLE = {HTTPStatus.FORBIDDEN, HTTPStatus.NOT_FOUND, HTTPStatus.FOUND}
 
@@ -174,7 +217,7 @@ def _fill(fields: dict[str, FormField], value: str) -> dict:
 @pytest.mark.parametrize("name", TARGETS)
 def test_bad_input_to_page_gets_a_message_and_changes_nothing(
     name,
-    world,  # noqa: F811 - the permission table's fixture
+    world,
     leader,
     follower,
     client_for,

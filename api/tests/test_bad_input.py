@@ -17,21 +17,44 @@ from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
 from api.api import api
-from api.tests.test_permissions import (  # noqa: F401 - world is a fixture
+from api.tests.test_permissions import (
     OPERATIONS,
     PREFIX,
     TABLE,
     World,
     _url,
-    world,
 )
+from api.tests.world import everything
+from dynamics import services
 from tests import bad_input
 
 SCHEMA = api.get_openapi_schema(path_prefix=PREFIX)
+
+
+@pytest.fixture
+def world(dynamic_factory, leader, follower, now) -> World:
+    """The permission table's world, built afresh for each case: bad input
+    must change nothing, so each case starts from the same rows (the table
+    itself shares one world per module, api/tests/test_permissions.py)."""
+    dynamic = dynamic_factory(leader, follower)
+    signal = services.send_signal(leader, dynamic.pk, "yellow", now=now)
+    forming = dynamic_factory(leader, partner=None)
+    # The API reads the real clock: an invitation made at the fixed test time
+    # would have expired by now.
+    _invitation, token = services.create_invitation(
+        leader, forming.pk, now=timezone.now()
+    )
+    return World(
+        dynamic_id=dynamic.pk,
+        signal_id=signal.pk,
+        token=token,
+        ids=everything(dynamic.pk, leader, follower, at=timezone.now()),
+    )
 
 
 def _body_fields(operation_id: str) -> list[str]:
@@ -109,7 +132,7 @@ class Sender:
 @pytest.mark.parametrize("operation", sorted(OPERATIONS))
 def test_bad_input_to_operation_gets_a_4xx_and_changes_nothing(
     operation,
-    world,  # noqa: F811 - the permission table's fixture
+    world,
     leader,
     api_client,
 ):

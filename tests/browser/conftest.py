@@ -37,3 +37,10 @@ def _static_from_finders(settings):
 def _patient_but_not_forever(page):
     """Fails a missing element in 10 s instead of Playwright's 30 s."""
     page.set_default_timeout(10_000)
+
+
+@pytest.fixture(autouse=True)
+def _links_to_the_live_server(settings, live_server):
+    """Links in e-mails point at the instance's address (INSTEP_BASE_URL):
+    in a journey that is the live server."""
+    settings.BASE_URL = live_server.url

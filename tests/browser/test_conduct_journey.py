@@ -153,6 +153,10 @@ def test_missed_ritual_is_reflected_on_corrected_and_closed_by_doing_it(
     ).to_be_visible()
     leader_page.get_by_role("radio", name=re.compile("^Lines")).check()
     leader_page.get_by_label("Something to do (optional)").fill("Ten lines on patience")
+    # Words of the leader's own are imposed like a duty: in a delegated area.
+    leader_page.get_by_label("Area of life of a task in your own words").select_option(
+        "household"
+    )
     due = timezone.localtime(now + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
     leader_page.get_by_label("Done by").fill(due)
     assert_no_horizontal_overflow(leader_page)
@@ -356,6 +360,7 @@ def test_missed_consequence_task_is_raised_for_talk_not_a_new_incident(
         slip.pk,
         consequence_id=lines.pk,
         task="Ten lines on patience",
+        task_domain="household",
         task_due_at=then + timedelta(hours=6),
         now=then,
     )
