@@ -12,3 +12,8 @@ class DutiesConfig(AppConfig):
         from talk.services import handle_proposals
 
         handle_proposals("duty", settle_duty_request)
+        # Now (the dynamic's home) asks each app for its part; see dynamics.now.
+        from duties import now as duties_now
+        from dynamics import now
+
+        now.provide(duties_now.part)

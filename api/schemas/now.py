@@ -1,0 +1,101 @@
+"""Now: what one partner should see and do next (``dynamics.now``).
+
+Each field resolves from the objects ``dynamics.now.read`` returns, the same
+the page renders; nothing is copied by hand.
+"""
+
+from datetime import date, datetime
+
+from ninja import Schema
+from pydantic import Field
+
+
+class NoteOut(Schema):
+    kind: str = Field(
+        description="red, yellow, take_lead, pause, context, lapse, forming or "
+        "ended."
+    )
+    at: datetime | None
+    label: str = Field(description="A context's words, a pause's reason, a lapse's.")
+    by_me: bool
+    step: str = Field(description="The next step: aftercare, seen, resume, ...")
+    url: str
+    post: bool = Field(description="The step is a form post on the page.")
+
+
+class StepOut(Schema):
+    key: str = Field(description="invite, draft, sign or first_ritual.")
+    text: str
+    done: bool
+    url: str
+    mine: bool
+
+
+class DueOut(Schema):
+    occurrence_id: int
+    duty_id: int
+    title: str
+    status: str
+    due_at: datetime
+    deadline: datetime
+    seconds_left: int
+    frozen: bool
+    late: bool
+    needs_proof: bool
+
+
+class WaitingOut(Schema):
+    kind: str = Field(
+        description="sign_draft, draft_comments, reflection, apology, correction, "
+        "make_it_right, praise, decide, request, reply, review, proof_to_review, "
+        "aftercare."
+    )
+    text: str
+    url: str = Field(description="The page where it is done.")
+    at: datetime | None
+
+
+class PartnerDueOut(Schema):
+    title: str
+    status: str
+    due_at: datetime
+
+
+class PartnerCheckInOut(Schema):
+    """Only what the partner shared."""
+
+    day: date
+    today: bool
+    scales: dict[str, int]
+    needs: str
+    wants: str
+    note: str
+
+    @staticmethod
+    def resolve_scales(obj) -> dict[str, int]:
+        return {label.lower(): value for label, value in obj.scales}
+
+
+class PartnerSignalOut(Schema):
+    kind: str
+    sent_at: datetime
+    acknowledged_at: datetime | None
+
+
+class PartnerOut(Schema):
+    title: str | None = Field(None, alias="membership.title")
+    display_name: str | None = Field(None, alias="membership.user.display_name")
+    checkin: PartnerCheckInOut | None
+    due: list[PartnerDueOut]
+    signals: list[PartnerSignalOut]
+
+
+class NowOut(Schema):
+    dynamic_id: int = Field(alias="dynamic.pk")
+    state: str = Field(alias="dynamic.state")
+    in_step: bool
+    notes: list[NoteOut]
+    setup: list[StepOut]
+    due: list[DueOut]
+    waiting: list[WaitingOut]
+    partner: PartnerOut
