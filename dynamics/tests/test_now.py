@@ -336,3 +336,87 @@ def test_signing_in_lands_on_now_with_one_dynamic_and_on_the_list_with_two(
         follow=True,
     )
     assert response.redirect_chain[-1][0] == reverse("dynamics:list")
+
+
+# The alert poll: a conditional request -----------------------------------------
+
+
+def _poll(client, dynamic, version: str | None = None, **headers):
+    url = f"{reverse('dynamics:alerts')}?d={dynamic.pk}"
+    if version is not None:
+        url += f"&v={version}"
+    return client.get(url, headers=headers)
+
+
+def _version(response) -> str:
+    return re.search(r"\?v=([^&\"]*)", response.content.decode()).group(1)
+
+
+def test_poll_answers_204_while_nothing_changed(dynamic, leader, client_for):
+    client = client_for(leader)
+    first = _poll(client, dynamic)
+    assert first.status_code == HTTPStatus.OK
+    assert _poll(client, dynamic, _version(first)).status_code == (
+        HTTPStatus.NO_CONTENT
+    )
+
+
+def test_poll_answers_304_to_its_own_etag(dynamic, leader, client_for):
+    client = client_for(leader)
+    etag = _poll(client, dynamic)["ETag"]
+    again = _poll(client, dynamic, **{"If-None-Match": etag})
+    assert again.status_code == HTTPStatus.NOT_MODIFIED
+
+
+def test_page_draws_the_poll_with_the_version_it_answers_204_to(
+    dynamic, leader, client_for
+):
+    client = client_for(leader)
+    html = _page(client, dynamic)
+    version = re.search(r'id="alerts"[^>]*\?v=([^&"]*)', html).group(1)
+    with time_machine.travel(NOW, tick=False):
+        assert _poll(client, dynamic, version).status_code == HTTPStatus.NO_CONTENT
+
+
+def test_partners_red_reaches_an_open_page_at_the_next_poll(
+    dynamic, leader, follower, client_for
+):
+    client = client_for(leader)
+    version = _version(_poll(client, dynamic))
+    services.send_signal(follower, dynamic.pk, "red", now=NOW)
+    response = _poll(client, dynamic, version)
+    assert response.status_code == HTTPStatus.OK
+    assert "pulled red" in response.content.decode()
+    # Now redraws its blocks when the dynamic changed.
+    assert response["HX-Trigger"] == "instep:changed"
+    assert _poll(client, dynamic, _version(response)).status_code == (
+        HTTPStatus.NO_CONTENT
+    )
+
+
+def test_poll_brings_the_bells_new_count_when_something_waits(
+    dynamic, leader, follower, in_force, client_for
+):
+    client = client_for(follower)
+    version = _version(_poll(client, dynamic))
+    _slip(dynamic, follower)
+    response = _poll(client, dynamic, version)
+    html = response.content.decode()
+    assert 'id="bell"' in html
+    assert 'hx-swap-oob="true"' in html
+    assert 'aria-label="Waiting on you: 1"' in html
+    # Every page's header then shows it from the session, without a query.
+    page = client.get(reverse("dynamics:list")).content.decode()
+    assert 'aria-label="Waiting on you: 1"' in page
+
+
+def test_poll_for_a_dynamic_of_others_tells_nothing(
+    dynamic, stranger, follower, client_for
+):
+    client = client_for(stranger)
+    first = _poll(client, dynamic)
+    assert "bell" not in first.content.decode().split('id="alerts"')[1]
+    services.send_signal(follower, dynamic.pk, "red", now=NOW)
+    assert _poll(client, dynamic, _version(first)).status_code == (
+        HTTPStatus.NO_CONTENT
+    )
