@@ -65,9 +65,8 @@ def part(me: Membership, now: datetime) -> Part:
                     )
                 )
             continue
-        apology = next(
-            (a for a in apologies.get(incident.pk, []) if a.author_role != me.role), None
-        )
+        theirs = [a for a in apologies.get(incident.pk, []) if a.author_role != me.role]
+        apology = theirs[0] if theirs else None
         held = incident.deferred_until is not None and incident.deferred_until > now
         if apology is not None:
             result.waiting.append(

@@ -49,8 +49,11 @@ def part(me: Membership, now: datetime) -> Part:
             day_of = now.astimezone(local).date()
             rows = [
                 *day.now_rows,
-                *(r for r in day.later_rows if r.occ.due_at.astimezone(local).date() == day_of),
-                *(r for r in day.done_rows if r.occ.due_at.astimezone(local).date() == day_of),
+                *(
+                    r
+                    for r in (*day.later_rows, *day.done_rows)
+                    if r.occ.due_at.astimezone(local).date() == day_of
+                ),
             ]
             result.partner_due = [
                 PartnerDue(r.duty.title, str(r.status), r.occ.due_at) for r in rows

@@ -122,6 +122,8 @@ class Part:
     waiting: list[Waiting] = field(default_factory=list)
     partner_due: list[PartnerDue] = field(default_factory=list)
     partner_checkin: PartnerCheckIn | None = None
+    # News to read, not to act on: e.g. a matter the partner decided lately.
+    lately: list[Waiting] = field(default_factory=list)
     # Set by the agreements provider: an agreement is in force now.
     in_force: bool | None = None
 
@@ -143,6 +145,7 @@ class Now:
     setup: list[Step]  # empty once every step is done
     due: list[Due]
     waiting: list[Waiting]
+    lately: list[Waiting]
     partner: PartnerBlock
     in_step: bool
     pause: Pause | None
@@ -173,7 +176,8 @@ def _own_part(me: Membership, now: datetime) -> tuple[Part, Pause | None, list]:
     }
     signals = list(
         dynamic.signals.filter(
-            Q(acknowledged_at__isnull=True) | Q(sent_at__gte=now - PARTNER_SIGNALS_SINCE)
+            Q(acknowledged_at__isnull=True)
+            | Q(sent_at__gte=now - PARTNER_SIGNALS_SINCE)
         )
         .select_related("sent_by")
         .order_by("-sent_at")[:20]
@@ -285,6 +289,11 @@ def read(me: Membership, now: datetime) -> Now:
             (d for p in parts for d in p.due), key=lambda d: (d.deadline, d.title)
         ),
         waiting=waiting,
+        lately=sorted(
+            (w for p in parts for w in p.lately),
+            key=lambda w: w.at or now,
+            reverse=True,
+        ),
         partner=PartnerBlock(
             membership=me.partner,
             checkin=checkin,

@@ -1,6 +1,6 @@
 """Talk's part of Now (``dynamics.now``): the partner's latest shared check-in,
-matters to decide or reply to, requests to answer, and a weekly review to
-hold. Three queries (two without a partner), however long the history.
+matters to decide or reply to, requests to answer, a weekly review to hold,
+and what the partner decided lately. Three queries (two without a partner), however long the history.
 
 The partner's check-in goes through ``SharedCheckIn``: a private answer never
 leaves this module.
@@ -8,7 +8,7 @@ leaves this module.
 
 from datetime import datetime, timedelta
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
 
 from dynamics.models import Membership
@@ -19,6 +19,9 @@ from talk.services import local_day
 
 # A review older than this is history, not something still to hold.
 REVIEW_STILL_OPEN = timedelta(days=14)
+# How long a matter the partner settled shows under "Lately" on Now.
+DECIDED_LATELY = timedelta(days=3)
+SETTLED = [Matter.State.DECIDED, Matter.State.ACCEPTED, Matter.State.DECLINED]
 
 
 def part(me: Membership, now: datetime) -> Part:
@@ -40,8 +43,15 @@ def part(me: Membership, now: datetime) -> Part:
     last = MatterComment.objects.filter(matter=OuterRef("pk")).order_by(
         "-created_at", "-id"
     )
+    # Open matters, and those the partner settled lately (news for this one).
     matters = (
-        Matter.objects.filter(dynamic_id=d, state=Matter.State.OPEN)
+        Matter.objects.filter(dynamic_id=d)
+        .filter(
+            Q(state=Matter.State.OPEN)
+            | Q(closed_at__gte=now - DECIDED_LATELY)
+            & ~Q(closed_by_id=me.user_id)
+            & Q(state__in=SETTLED)
+        )
         .annotate(
             last_author=Subquery(last.values("author_id")[:1]),
             last_at=Subquery(last.values("created_at")[:1]),
@@ -50,6 +60,12 @@ def part(me: Membership, now: datetime) -> Part:
     )
     for matter in matters:
         url = reverse("talk:matter_detail", args=[d, matter.pk])
+        if not matter.is_open:
+            verb = "Decided" if matter.state == Matter.State.DECIDED else "Answered"
+            result.lately.append(
+                Waiting("decided", f"{verb}: {matter.title}", url, matter.closed_at)
+            )
+            continue
         last_author = matter.last_author or matter.opened_by_id
         at = matter.last_at or matter.opened_at
         if matter.answered_by == Matter.Answerer.FOLLOWER and me.is_follower:

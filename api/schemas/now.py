@@ -12,8 +12,7 @@ from pydantic import Field
 
 class NoteOut(Schema):
     kind: str = Field(
-        description="red, yellow, take_lead, pause, context, lapse, forming or "
-        "ended."
+        description="red, yellow, take_lead, pause, context, lapse, forming or ended."
     )
     at: datetime | None
     label: str = Field(description="A context's words, a pause's reason, a lapse's.")
@@ -98,4 +97,8 @@ class NowOut(Schema):
     setup: list[StepOut]
     due: list[DueOut]
     waiting: list[WaitingOut]
+    lately: list[WaitingOut] = Field(
+        description="News to read, not to act on: matters the partner settled "
+        "in the last three days."
+    )
     partner: PartnerOut

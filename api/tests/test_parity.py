@@ -190,4 +190,4 @@ def test_now_lists_for_each_partner_what_the_page_lists(
         for item in body["waiting"]:
             assert f'<a href="{item["url"]}">' in page
         for due in body["due"]:
-            assert f'/occurrences/{due["occurrence_id"]}/done/' in page
+            assert f"/occurrences/{due['occurrence_id']}/done/" in page

@@ -107,9 +107,7 @@ def test_yellow_takes_in_step_away_and_gives_the_partner_a_seen(
     assert "slow down and talk" in html
 
 
-def test_partner_proposes_a_draft_and_it_waits_on_the_other(
-    dynamic, leader, follower
-):
+def test_partner_proposes_a_draft_and_it_waits_on_the_other(dynamic, leader, follower):
     draft = agreements.propose_draft(follower, dynamic.pk, now=NOW)
     agreements.add_comment(
         follower, dynamic.pk, number=draft.number, text="Bedtimes?", now=NOW
@@ -153,10 +151,30 @@ def test_matter_waits_on_the_leader_to_decide_and_the_follower_to_reply(
     )
     assert [w.kind for w in _now(leader, dynamic).waiting] == ["decide"]
     assert _now(follower, dynamic).waiting == []
-    talk.comment_on_matter(
-        leader, dynamic.pk, matter.pk, body="The coast?", now=NOW
-    )
+    talk.comment_on_matter(leader, dynamic.pk, matter.pk, body="The coast?", now=NOW)
     assert [w.kind for w in _now(follower, dynamic).waiting] == ["reply"]
+
+
+def test_matter_the_leader_decided_shows_on_the_followers_now_for_three_days(
+    dynamic, leader, follower, client_for
+):
+    matter = talk.open_matter(
+        follower, dynamic.pk, kind="decision", title="Holiday plans", now=NOW
+    )
+    talk.decide_matter(
+        leader,
+        dynamic.pk,
+        matter.pk,
+        decision="The coast",
+        reason="We both love the sea",
+        now=NOW,
+    )
+    assert [w.text for w in _now(follower, dynamic).lately] == [
+        "Decided: Holiday plans"
+    ]
+    assert _now(leader, dynamic).lately == []
+    assert "Decided: Holiday plans" in _page(client_for(follower), dynamic)
+    assert _now(follower, dynamic, NOW + timedelta(days=4)).lately == []
 
 
 def test_due_ritual_is_on_now_and_one_tap_done_returns_to_now(
@@ -261,7 +279,7 @@ def test_api_now_matches_the_page(
         body = json.loads(
             api_client(leader).get(f"/api/v1/dynamics/{dynamic.pk}/now").content
         )
-    waiting = re.search(r'id="waiting".*?</section>', html, re.S).group(0)
+    waiting = re.search(r'<ul class="waiting">.*?</ul>', html, re.S).group(0)
     links = re.findall(r'<a href="([^"]+)">([^<]+)</a>', waiting)
     assert [(w["url"], w["text"]) for w in body["waiting"]] == links
     assert len(links) == 2
@@ -325,9 +343,7 @@ def test_signing_in_lands_on_now_with_one_dynamic_and_on_the_list_with_two(
         {"login": leader.email, "password": PASSWORD},
         follow=True,
     )
-    assert response.redirect_chain[-1][0] == reverse(
-        "dynamics:home", args=[dynamic.pk]
-    )
+    assert response.redirect_chain[-1][0] == reverse("dynamics:home", args=[dynamic.pk])
     dynamic_factory(leader)
     client.logout()
     response = client.post(
