@@ -161,6 +161,14 @@ def provide(provider: Provider) -> None:
         _providers.append(provider)
 
 
+def _aftercare_state(aftercare: Aftercare | None) -> str:
+    if aftercare is None:
+        return "not checked in yet"
+    return (
+        "ready to resume" if aftercare.ready_to_resume else "checked in, not ready yet"
+    )
+
+
 def _own_part(me: Membership, now: datetime) -> tuple[Part, Pause | None, list]:
     """The dynamic's own part, in three queries (four while forming)."""
     dynamic = me.dynamic
@@ -203,10 +211,15 @@ def _own_part(me: Membership, now: datetime) -> tuple[Part, Pause | None, list]:
     if pause is not None:
         mine = aftercare.get(me.user_id)
         if pause.needs_both_to_resume:
+            theirs = next(
+                (a for user_id, a in aftercare.items() if user_id != me.user_id), None
+            )
             part.notes.append(
                 Note(
                     "red",
                     at=pause.started_at,
+                    label=f"You: {_aftercare_state(mine)}. "
+                    f"Your partner: {_aftercare_state(theirs)}.",
                     step="aftercare",
                     url=reverse("dynamics:aftercare", args=[d]),
                 )
@@ -276,6 +289,7 @@ def read(me: Membership, now: datetime) -> Now:
     # The checklist stays until every step is done, and is not shown after.
     if all(s.done for s in setup):
         setup = []
+    due = sorted((d for p in parts for d in p.due), key=lambda d: (d.deadline, d.title))
     checkin = next(
         (p.partner_checkin for p in parts if p.partner_checkin is not None), None
     )
@@ -285,9 +299,7 @@ def read(me: Membership, now: datetime) -> Now:
         now=now,
         notes=notes,
         setup=setup,
-        due=sorted(
-            (d for p in parts for d in p.due), key=lambda d: (d.deadline, d.title)
-        ),
+        due=due,
         waiting=waiting,
         lately=sorted(
             (w for p in parts for w in p.lately),
@@ -302,7 +314,10 @@ def read(me: Membership, now: datetime) -> Now:
             ),
             signals=partner_signals,
         ),
-        in_step=active and in_force and not notes and not waiting and not setup,
+        in_step=active
+        and in_force
+        and not (notes or waiting or setup)
+        and not any(d.late for d in due),
         pause=pause,
     )
 

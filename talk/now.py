@@ -1,6 +1,7 @@
 """Talk's part of Now (``dynamics.now``): the partner's latest shared check-in,
 matters to decide or reply to, requests to answer, a weekly review to hold,
-and what the partner decided lately. Three queries (two without a partner), however long the history.
+and what the partner decided lately. Three queries (two without a partner),
+however long the history.
 
 The partner's check-in goes through ``SharedCheckIn``: a private answer never
 leaves this module.

@@ -222,6 +222,6 @@ def test_every_step_of_setting_up_and_of_a_day_is_reached_from_now(
     # Discreet mode: neutral words on Now.
     User.objects.filter(pk=alex.pk).update(discreet=True)
     page.reload()
-    expect(page.get_by_text("Stopped", exact=True).first).to_be_visible()
+    expect(page.get_by_role("heading", name="Stopped")).to_be_visible()
     _looks(page, "18-09-now-leader-discreet")
     context_b.close()
