@@ -72,8 +72,8 @@ def test_every_step_of_setting_up_and_of_a_day_is_reached_from_now(
 
     # A signs up and starts a dynamic; Now's checklist leads to inviting.
     page.goto(f"{base}/accounts/signup/")
-    sign_up(page, name="Alex", email="alex@example.org")
-    confirm_email(page, "alex@example.org")
+    sign_up(page, name="Alex", email="alex.now@example.org")
+    confirm_email(page, "alex.now@example.org")
     page.get_by_role("link", name="Start a dynamic").click()
     create_dynamic(page, lead=True, my_title="Sir", partner_title="pet")
     dynamic = Dynamic.objects.get()
@@ -88,8 +88,8 @@ def test_every_step_of_setting_up_and_of_a_day_is_reached_from_now(
     context_b, page_b = new_phone(browser)
     page_b.goto(link)
     page_b.get_by_role("link", name="Create an account").click()
-    sign_up(page_b, name="Robin", email="robin@example.org")
-    confirm_email(page_b, "robin@example.org")
+    sign_up(page_b, name="Robin", email="robin.now@example.org")
+    confirm_email(page_b, "robin.now@example.org")
     page_b.get_by_role("button", name="Accept and join").click()
     expect(page_b.get_by_role("heading", name="Getting started")).to_be_visible()
     expect(page_b.get_by_text("Your partner joined")).to_be_visible()
@@ -100,8 +100,8 @@ def test_every_step_of_setting_up_and_of_a_day_is_reached_from_now(
     page.get_by_role("link", name="Draft your agreement together").click()
     page.get_by_role("button", name="Start a draft").click()
     expect(page.get_by_role("heading", name=re.compile(r"^Version 1"))).to_be_visible()
-    alex = User.objects.get(email="alex@example.org")
-    robin = User.objects.get(email="robin@example.org")
+    alex = User.objects.get(email="alex.now@example.org")
+    robin = User.objects.get(email="robin.now@example.org")
     draft = dynamic.agreement_versions.get()
     agreements.change_item(
         alex,
