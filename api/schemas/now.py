@@ -10,7 +10,7 @@ from ninja import Schema
 from pydantic import Field
 
 
-class NoteOut(Schema):
+class NowNoteOut(Schema):
     kind: str = Field(
         description="red, yellow, take_lead, pause, context, lapse, forming or ended."
     )
@@ -22,7 +22,7 @@ class NoteOut(Schema):
     post: bool = Field(description="The step is a form post on the page.")
 
 
-class StepOut(Schema):
+class NowStepOut(Schema):
     key: str = Field(description="invite, draft, sign or first_ritual.")
     text: str
     done: bool
@@ -30,7 +30,7 @@ class StepOut(Schema):
     mine: bool
 
 
-class DueOut(Schema):
+class NowDueOut(Schema):
     occurrence_id: int
     duty_id: int
     title: str
@@ -43,7 +43,7 @@ class DueOut(Schema):
     needs_proof: bool
 
 
-class WaitingOut(Schema):
+class NowWaitingOut(Schema):
     kind: str = Field(
         description="sign_draft, draft_comments, reflection, apology, correction, "
         "make_it_right, praise, decide, request, reply, review, proof_to_review, "
@@ -54,13 +54,13 @@ class WaitingOut(Schema):
     at: datetime | None
 
 
-class PartnerDueOut(Schema):
+class NowPartnerDueOut(Schema):
     title: str
     status: str
     due_at: datetime
 
 
-class PartnerCheckInOut(Schema):
+class NowPartnerCheckInOut(Schema):
     """Only what the partner shared."""
 
     day: date
@@ -75,30 +75,30 @@ class PartnerCheckInOut(Schema):
         return {label.lower(): value for label, value in obj.scales}
 
 
-class PartnerSignalOut(Schema):
+class NowPartnerSignalOut(Schema):
     kind: str
     sent_at: datetime
     acknowledged_at: datetime | None
 
 
-class PartnerOut(Schema):
+class NowPartnerOut(Schema):
     title: str | None = Field(None, alias="membership.title")
     display_name: str | None = Field(None, alias="membership.user.display_name")
-    checkin: PartnerCheckInOut | None
-    due: list[PartnerDueOut]
-    signals: list[PartnerSignalOut]
+    checkin: NowPartnerCheckInOut | None
+    due: list[NowPartnerDueOut]
+    signals: list[NowPartnerSignalOut]
 
 
 class NowOut(Schema):
     dynamic_id: int = Field(alias="dynamic.pk")
     state: str = Field(alias="dynamic.state")
     in_step: bool
-    notes: list[NoteOut]
-    setup: list[StepOut]
-    due: list[DueOut]
-    waiting: list[WaitingOut]
-    lately: list[WaitingOut] = Field(
+    notes: list[NowNoteOut]
+    setup: list[NowStepOut]
+    due: list[NowDueOut]
+    waiting: list[NowWaitingOut]
+    lately: list[NowWaitingOut] = Field(
         description="News to read, not to act on: matters the partner settled "
         "in the last three days."
     )
-    partner: PartnerOut
+    partner: NowPartnerOut
