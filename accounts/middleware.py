@@ -66,7 +66,12 @@ class QuickLockMiddleware:
         "notify:manifest",
     )
     # Background polls must not count as the person being active.
-    PASSIVE_NAMES = ("dynamics:alerts", "notify:service_worker", "notify:manifest")
+    PASSIVE_NAMES = (
+        "dynamics:alerts",
+        "dynamics:now_blocks",
+        "notify:service_worker",
+        "notify:manifest",
+    )
     # The JSON API answers a locked session itself (401 ``session_locked``, see
     # api.auth.Session): a script cannot follow a redirect to a PIN page, and a
     # token, which is not the session, still works.

@@ -6,6 +6,12 @@ class AgreementsConfig(AppConfig):
     verbose_name = "Agreements"
 
     def ready(self) -> None:
-        # Registers its periodic jobs (review reminders, an absent leader)
-        # with notify's tick; models are loaded only now.
+        # Models are loaded only now. Registers its periodic jobs (review
+        # reminders, an absent leader) with notify's tick, and its part of Now
+        # (the dynamic's home; see dynamics.now).
+        from agreements import now as agreements_now
         from agreements import reminders  # noqa: F401
+        from dynamics import now
+
+        now.provide(agreements_now.part)
+        now.watch("draft_comment", "agreement_versions__comments__id")

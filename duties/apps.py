@@ -9,8 +9,9 @@ class DutiesConfig(AppConfig):
         # Models are loaded only now. reminders registers the hourly duties run
         # and the reminders with notify's tick.
         from agreements import hooks as agreement_hooks
+        from duties import now as duties_now
         from duties import queries, reminders, services  # noqa: F401
-        from dynamics import nav
+        from dynamics import nav, now
         from talk import snapshot
         from talk.services import handle_proposals
 
@@ -22,3 +23,5 @@ class DutiesConfig(AppConfig):
         agreement_hooks.hard_limit_declared.register(services.suspend_for_hard_limit)
         # Today's "Review (n)" rides on the permission gate's query.
         nav.register("reviews_waiting", queries.reviews_waiting, gate_only=True)
+        # Now (the dynamic's home) asks each app for its part; see dynamics.now.
+        now.provide(duties_now.part)

@@ -263,6 +263,10 @@ def complete(request: HttpRequest, dynamic_id: int, occurrence_id: int) -> HttpR
                 )
         else:
             messages.success(request, _("Done. Well done."))
+            # Ticked from Now, back to Now (htmx swaps Now's blocks from it).
+            back = request.POST.get("next", "")
+            if back == reverse("dynamics:home", args=[dynamic_id]):
+                return redirect_see_other(back)
             return redirect_see_other("duties:today", dynamic_id)
     now = timezone.now()
     stops = services.clock_pauses(dynamic_id, occ.opens_at, now)

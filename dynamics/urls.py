@@ -7,6 +7,7 @@ urlpatterns = [
     path("dynamics/", views.dynamic_list, name="list"),
     path("dynamics/new/", views.create, name="create"),
     path("d/<int:dynamic_id>/", views.home, name="home"),
+    path("d/<int:dynamic_id>/now/", views.now_blocks, name="now_blocks"),
     path("d/<int:dynamic_id>/invite/", views.invite, name="invite"),
     path("d/<int:dynamic_id>/signal/<str:kind>/", views.signal, name="signal"),
     path(

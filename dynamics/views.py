@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.middleware import LOCKED
+from dynamics import now as now_read
 from dynamics import queries, services
 from dynamics.access import Act, require
 from dynamics.forms import AftercareForm, DynamicForm, InvitationForm, PauseForm
@@ -53,18 +54,41 @@ def create(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-def home(request: HttpRequest, dynamic_id: int) -> HttpResponse:
+# The bell in the header: this session's last count of what waits on the
+# person in one dynamic, with the activity fingerprint it was counted at.
+BELL = "instep_bell"
+
+
+def _remember_bell(request: HttpRequest, dynamic_id: int, count: int) -> str:
+    """Keeps the bell's count for the page frame and returns the poll's version."""
+    activity = now_read.activity_version(request.user.pk, dynamic_id)
+    bell = {"d": dynamic_id, "n": count, "v": activity}
+    if request.session.get(BELL) != bell:
+        request.session[BELL] = bell
+    return activity
+
+
+def _now_page(request: HttpRequest, dynamic_id: int, template: str) -> HttpResponse:
     me = require(request.user, dynamic_id, Act.VIEW)
     if request.session.get("dynamic_id") != dynamic_id:
         # Only a change is written: setting the same value would save the
         # session (one more query) on every visit.
         request.session["dynamic_id"] = dynamic_id
-    return render(
-        request,
-        "dynamics/home.html",
-        {"membership": me, "home": queries.dynamic_home(me)},
-    )
+    now = now_read.read(me, timezone.now())
+    _remember_bell(request, dynamic_id, len(now.waiting))
+    return render(request, template, {"membership": me, "now": now})
+
+
+@login_required
+def home(request: HttpRequest, dynamic_id: int) -> HttpResponse:
+    """Now: the dynamic's home, what to do next (``dynamics.now``)."""
+    return _now_page(request, dynamic_id, "dynamics/home.html")
+
+
+@login_required
+def now_blocks(request: HttpRequest, dynamic_id: int) -> HttpResponse:
+    """Now's blocks alone, for the page to refresh them when the partner acts."""
+    return _now_page(request, dynamic_id, "dynamics/partials/now_blocks.html")
 
 
 @login_required
@@ -209,10 +233,50 @@ def acknowledge(request: HttpRequest, dynamic_id: int, signal_id: int) -> HttpRe
     return redirect_see_other("dynamics:home", dynamic_id)
 
 
+def _dynamic_param(request: HttpRequest) -> int | None:
+    value = request.GET.get("d", "")
+    return int(value) if value.isdigit() and len(value) < 19 else None
+
+
 @login_required
 def alerts(request: HttpRequest) -> HttpResponse:
-    """The partner-alert banner, polled by every page so a signal shows at once."""
-    return render(request, "dynamics/partials/alerts.html", {})
+    """The partner-alert banner, polled by every page so a signal shows at once.
+
+    A conditional request: the poll sends the version its page was drawn with
+    (``?v=``, or ``If-None-Match``) and gets 204 (or 304) while nothing
+    changed, in one or two queries. When the dynamic ``d`` changed, the answer
+    carries the bell's new count and tells the page (``HX-Trigger:
+    instep:changed``), so Now redraws its blocks.
+    """
+    dynamic_id = _dynamic_param(request)
+    version = now_read.version(request.user.pk, dynamic_id)
+    etag = f'"{version}"'
+    if request.GET.get("v") == version:
+        return HttpResponse(status=204)
+    if request.headers.get("If-None-Match") == etag:
+        response = HttpResponse(status=304)
+        response["ETag"] = etag
+        return response
+    activity = version.partition(".")[2]
+    bell = request.session.get(BELL) or {}
+    changed = bool(activity) and (
+        bell.get("d") != dynamic_id or bell.get("v") != activity
+    )
+    if changed:
+        me = require(request.user, dynamic_id, Act.VIEW)
+        waiting = now_read.read(me, timezone.now()).waiting
+        bell = {"d": dynamic_id, "n": len(waiting), "v": activity}
+        request.session[BELL] = bell
+    response = render(
+        request,
+        "dynamics/partials/alerts.html",
+        {"poll_version": version, "poll_dynamic": dynamic_id, "oob_bell": changed},
+    )
+    response["ETag"] = etag
+    response["Cache-Control"] = "private, no-cache"
+    if changed:
+        response["HX-Trigger"] = "instep:changed"
+    return response
 
 
 @login_required

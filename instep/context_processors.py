@@ -11,6 +11,7 @@ class _Nav:
 
     def __init__(self, request: HttpRequest):
         self.user = request.user
+        self.session = getattr(request, "session", None)
 
     @cached_property
     def memberships(self) -> list:
@@ -28,6 +29,21 @@ class _Nav:
         from dynamics.queries import partner_alerts
 
         return partner_alerts(self.user, self.memberships)
+
+    @cached_property
+    def alerts_version(self) -> str:
+        """The alert part of the poll's version, from the alerts on the page."""
+        from dynamics.now import alerts_version
+
+        return alerts_version([s.pk for s in self.alerts])
+
+    @cached_property
+    def bell(self) -> dict:
+        """The bell's last count ``{"d", "n", "v"}``, kept in the session by
+        Now and by the alert poll: the frame shows it without a query."""
+        if self.session is None or not self.user.is_authenticated:
+            return {}
+        return self.session.get("instep_bell") or {}
 
     @cached_property
     def unread(self) -> int:

@@ -124,6 +124,7 @@ TABLE: dict[str, Case] = {
     "dynamics:list": own_page(),
     "dynamics:create": own_page(),
     "dynamics:home": member_page(),
+    "dynamics:now_blocks": member_page(),
     # Both partners are in, so the invite page sends them back home.
     "dynamics:invite": member_page(partner=SEE_OTHER, owner=SEE_OTHER),
     "dynamics:signal": member_page(

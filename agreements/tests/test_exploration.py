@@ -153,12 +153,14 @@ def test_a_couples_own_idea_stays_in_their_dynamic(
 
 def _pages(dynamic, draft) -> list[str]:
     d = dynamic.pk
+    # Now first: it keeps the header bell's count in the session, which every
+    # page after it shows.
     return [
+        reverse("dynamics:home", args=[d]),
         reverse("agreements:show_exploration", args=[d]),
         reverse("agreements:show_matches", args=[d]),
         reverse("agreements:show_agreement", args=[d]),
         reverse("agreements:show_version", args=[d, draft.number]),
-        reverse("dynamics:home", args=[d]),
         reverse("dynamics:audit", args=[d]),
     ]
 

@@ -35,6 +35,8 @@ from api.schemas import (
     SignalOut,
     SignalPageOut,
 )
+from api.schemas.now import NowOut
+from dynamics import now as now_read
 from dynamics import queries, services
 from dynamics.access import Act, require
 from dynamics.models import Aftercare, Dynamic, Membership, Pause, Role, Signal
@@ -121,6 +123,15 @@ def create_dynamic(request, body: DynamicIn):
     """Starts a dynamic with me in ``role``; invite the partner next."""
     dynamic = services.create_dynamic(person(request), **body.model_dump(), now=now())
     return Status(201, dynamic_out(dynamic, body.role))
+
+
+@router.get("/dynamics/{dynamic_id}/now", response=responses({200: NowOut}))
+def read_now(request, dynamic_id: int = DynamicId):
+    """Now, as the dynamic's home page shows it to me: signals and state in
+    effect, the steps of setting up, what is due for me, what waits on me
+    (each with the page where it is done), and how my partner is, as far as
+    they shared it."""
+    return now_read.read(require(person(request), dynamic_id, Act.VIEW), now())
 
 
 @router.get("/dynamics/{dynamic_id}", response=responses({200: DynamicDetailOut}))

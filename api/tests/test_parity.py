@@ -5,6 +5,7 @@ proposed changes, the ledger and the charts. Same services, same rules."""
 from http import HTTPStatus
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from agreements.models import Comment, SafewordSettings
@@ -174,3 +175,19 @@ def test_insights_give_each_chart_as_its_table(api_client, dynamic, follower, id
     assert wrong.status_code == HTTPStatus.BAD_REQUEST
     typo = api_client(follower).get(path, {"rnage": "4w"})
     assert typo.status_code == HTTPStatus.BAD_REQUEST
+
+
+def test_now_lists_for_each_partner_what_the_page_lists(
+    api_client, client_for, dynamic, leader, follower, ids
+):
+    """The world of everything: Now on the API and on the page read the same
+    ``dynamics.now``; every waiting item's link is on the page too."""
+    for person in (leader, follower):
+        body = api_client(person).get(f"{API}/dynamics/{dynamic.pk}/now").json()
+        html = client_for(person).get(reverse("dynamics:home", args=[dynamic.pk]))
+        page = html.content.decode()
+        assert body["waiting"], "the world leaves something for each partner"
+        for item in body["waiting"]:
+            assert f'<a href="{item["url"]}">' in page
+        for due in body["due"]:
+            assert f"/occurrences/{due['occurrence_id']}/done/" in page

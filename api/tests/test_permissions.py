@@ -98,6 +98,7 @@ TABLE: dict[str, Case] = {
         body=lambda w: {"role": "follower", "my_title": "pet", "partner_title": "Sir"},
     ),
     "read_dynamic": member(),
+    "read_now": member(),
     # Both partners are in: there is nobody left to invite.
     "create_invitation": member(BAD),
     # The link is a capability: whoever holds it may join, except its maker.

@@ -109,7 +109,7 @@ def test_couple_pairs_pulls_red_checks_in_and_resumes(
     expect(people_b).to_contain_text("pet")
     expect(people_b).to_contain_text("Sir")
     expect(people_b).to_contain_text("Alex")
-    expect(page_b.get_by_role("heading", name="In step")).to_be_visible()
+    expect(page_b.get_by_role("heading", name="Getting started")).to_be_visible()
     shot(page_b, "12-home-follower-active")
 
     page.reload()
@@ -166,9 +166,9 @@ def test_couple_pairs_pulls_red_checks_in_and_resumes(
 
     # B checks in too; the dynamic carries on.
     _check_in(page_b, feeling="3", note="Needed a moment.", name="23-aftercare-b")
-    expect(page_b.get_by_role("heading", name="In step")).to_be_visible()
+    expect(page_b.get_by_role("heading", name="Getting started")).to_be_visible()
     page.reload()
-    expect(page.get_by_role("heading", name="In step")).to_be_visible()
+    expect(page.get_by_role("heading", name="Getting started")).to_be_visible()
     assert Dynamic.objects.get().state == Dynamic.State.ACTIVE
     shot(page, "24-home-leader-resumed")
     context_b.close()

@@ -1,10 +1,9 @@
-// Live countdowns on duty pages. The server computed the seconds left (its
-// clock is the truth); this only counts them down. Frozen ones stay still.
+// Live countdowns on duty pages and Now. The server computed the seconds left
+// (its clock is the truth); this only counts them down. Frozen ones stay
+// still. Countdowns that arrive later (Now redraws its blocks with htmx) are
+// picked up on the next tick, counted from when they arrived.
 (function () {
   "use strict";
-  var clocks = document.querySelectorAll("[data-seconds-left]");
-  if (!clocks.length) return;
-  var loaded = Date.now();
   var pad = function (n) { return (n < 10 ? "0" : "") + n; };
   var format = function (s) {
     var a = Math.abs(s), d = Math.floor(a / 86400), h = Math.floor(a % 86400 / 3600),
@@ -12,9 +11,11 @@
     return (d ? d + "d " : "") + h + ":" + pad(m) + ":" + pad(sec);
   };
   var tick = function () {
-    var passed = Math.floor((Date.now() - loaded) / 1000);
-    clocks.forEach(function (el) {
+    var clock = Date.now();
+    document.querySelectorAll("[data-seconds-left]").forEach(function (el) {
       if (el.dataset.frozen === "1") return;
+      if (!el.dataset.arrived) el.dataset.arrived = String(clock);
+      var passed = Math.floor((clock - parseInt(el.dataset.arrived, 10)) / 1000);
       var left = parseInt(el.dataset.secondsLeft, 10) - passed;
       var out = el.querySelector(".countdown-live");
       if (!out) return;
