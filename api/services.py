@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -62,6 +63,19 @@ def revoke_token(actor: User, token_id: int, *, now: datetime) -> ApiToken:
         token.revoked_at = now
         token.save(update_fields=["revoked_at"])
     return token
+
+
+def revoke_all(person: User, *, now: datetime) -> int:
+    """Revokes every active token of the person; returns how many."""
+    return ApiToken.objects.filter(user=person, revoked_at__isnull=True).update(
+        revoked_at=now
+    )
+
+
+def credentials_revoked(sender: type, *, person: User, **kwargs: object) -> None:
+    """The person's password changed or they signed out everywhere: a token
+    made with the old credentials must not outlive them."""
+    revoke_all(person, now=timezone.now())
 
 
 def authenticate(secret: str, *, now: datetime) -> ApiToken | None:
