@@ -118,6 +118,12 @@ def create_invitation(
     return invitation, token
 
 
+def plain_subject(text: str) -> str:
+    """Returns an e-mail subject as one line of plain text: a subject is a
+    header, where a line break is refused (BadHeaderError) or splits it."""
+    return " ".join(line.strip() for line in text.splitlines() if line.strip())
+
+
 def send_invitation_email(invitation: Invitation, link: str, sender: User) -> bool:
     """Mails the link to the address on the invitation; returns whether it went out.
 
@@ -127,9 +133,9 @@ def send_invitation_email(invitation: Invitation, link: str, sender: User) -> bo
     context = {"link": link, "sender": sender, "invitation": invitation}
     try:
         send_mail(
-            subject=render_to_string(
-                "dynamics/email/invitation_subject.txt", context
-            ).strip(),
+            subject=plain_subject(
+                render_to_string("dynamics/email/invitation_subject.txt", context)
+            ),
             message=render_to_string("dynamics/email/invitation.txt", context),
             from_email=None,
             recipient_list=[invitation.email],
