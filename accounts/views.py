@@ -14,6 +14,7 @@ from instep.errors import Refused
 from instep.http import apply_refusal, form_status, redirect_see_other
 from instep.wording import words_for
 
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def profile(request: HttpRequest) -> HttpResponse:

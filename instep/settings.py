@@ -269,5 +269,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 512 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 CSRF_FAILURE_VIEW = "instep.views.csrf_failure"
 
+# Channels (Web Push, Apprise) may not reach private, loopback, link-local or
+# metadata addresses unless the operator allows it (notify/outbound.py).
+INSTEP_ALLOW_PRIVATE_OUTBOUND = env_bool("INSTEP_ALLOW_PRIVATE_OUTBOUND", False)
+
 # How long an invitation link stays valid.
 INSTEP_INVITATION_DAYS = 7

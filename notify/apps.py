@@ -7,4 +7,7 @@ class NotifyConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the other apps' periodic jobs with the tick.
-        from notify import reminders  # noqa: F401
+        from notify import outbound, reminders  # noqa: F401
+
+        # Connections to addresses a person gave are checked (notify/outbound.py).
+        outbound.install()

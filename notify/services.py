@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from instep.errors import Refused
-from notify import crypto, events
+from notify import crypto, events, outbound
 from notify.models import Channel, Notification, Outbox, Preferences
 from notify.transports.apprise import check_url
 
@@ -94,6 +94,12 @@ def parse_subscription(raw: str) -> dict:
         raise Refused(_("This device did not give a usable subscription."))
     if not all(isinstance(v, str) and 0 < len(v) < 200 for v in keys.values()):
         raise Refused(_("This device did not give a usable subscription."))
+    try:
+        port = parts.port
+    except ValueError:
+        raise Refused(_("This device did not give a usable subscription.")) from None
+    if reason := outbound.check_host(parts.hostname, port):
+        raise Refused(reason, field="subscription")
     return {"endpoint": endpoint, "keys": keys}
 
 

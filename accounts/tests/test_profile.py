@@ -4,7 +4,6 @@ from http import HTTPStatus
 
 import pytest
 from django.test import Client
-
 from django.urls import reverse
 from django.utils import timezone
 
@@ -70,7 +69,9 @@ def test_labels_read_as_plain_text_without_a_colon(follower, client_for):
     assert b"Discreet mode:" not in page
 
 
-@pytest.mark.parametrize("name", ["Robin\r\nBcc: x@evil.test", "Ro\nbin", "Ro\u2028bin"])
+@pytest.mark.parametrize(
+    "name", ["Robin\r\nBcc: x@evil.test", "Ro\nbin", "Ro\u2028bin"]
+)
 def test_a_name_with_a_line_break_is_refused_at_every_door(
     name, follower, client_for, api_client, admin_client
 ):

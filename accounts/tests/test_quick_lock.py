@@ -145,9 +145,7 @@ def test_the_lock_button_and_the_idle_timer_lock_with_a_post(follower, client_fo
     assert f'data-lock-url="{lock_now}"'.encode() in page.content
 
 
-def test_wrong_pins_count_for_the_person_across_sessions(
-    dynamic, follower, client_for
-):
+def test_wrong_pins_count_for_the_person_across_sessions(dynamic, follower, client_for):
     """Each session may guess five times; all of a person's sessions together
     ten, after which the PIN opens nothing until they sign in again."""
     services.set_pin(follower, pin="2468")
