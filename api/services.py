@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from api.models import ApiToken
+from instep import ratelimit
 from instep.errors import Refused
 
 TOKEN_PREFIX = "instep_"
@@ -34,6 +35,7 @@ def create_token(
         raise Refused(_("Give the token a name, e.g. “Phone shortcut”."), field="name")
     if scope not in ApiToken.Scope.values:
         raise Refused(_("Choose what the token may do."), field="scope")
+    ratelimit.hit("token_create", actor.pk, now=now)
     # Lock the person's row so that two requests cannot both pass the limit.
     User.objects.select_for_update().filter(pk=actor.pk).first()
     if actor.api_tokens.filter(revoked_at__isnull=True).count() >= MAX_ACTIVE_TOKENS:

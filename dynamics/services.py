@@ -29,6 +29,7 @@ from dynamics.models import (
     Role,
     Signal,
 )
+from instep import ratelimit
 from instep.errors import NotAllowed, Refused
 from notify import events as notify_events
 
@@ -95,6 +96,9 @@ def create_invitation(
     dynamic = _locked_dynamic(dynamic_id)
     if dynamic.state != State.FORMING:
         raise Refused(_("This dynamic already has both partners."))
+    if email.strip():
+        # An e-mail goes to any address with the sender's words: limited.
+        ratelimit.hit("invitation_email", actor.pk, now=now)
     dynamic.invitations.filter(used_at__isnull=True).update(
         used_at=now, outcome="revoked"
     )
