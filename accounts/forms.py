@@ -5,6 +5,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User, time_zone_choices
+from accounts.validators import validate_single_line
 
 
 def _valid_time_zone(value: str) -> str:
@@ -19,7 +20,9 @@ class SignupForm(forms.Form):
     """Extra fields on allauth's sign-up form."""
 
     display_name = forms.CharField(
-        label=_("Your name, as your partner will see it"), max_length=60
+        label=_("Your name, as your partner will see it"),
+        max_length=60,
+        validators=[validate_single_line],
     )
     # Filled from the browser by static/instep/app.js; UTC without JavaScript.
     time_zone = forms.CharField(widget=forms.HiddenInput, required=False)

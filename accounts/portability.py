@@ -7,10 +7,12 @@ Left out on purpose: the password and quick-lock PIN hashes and API tokens
 from typing import Any
 
 from allauth.account.models import EmailAddress
+from django.core.exceptions import ValidationError
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.validators import validate_single_line
 from instep.archive import ArchivePart, ImportContext, register
 from instep.errors import Refused
 
@@ -42,6 +44,12 @@ def import_account(context: ImportContext, parts: list[ArchivePart]) -> None:
                 )
                 % {"email": account["email"]}
             )
+        try:
+            validate_single_line(account["display_name"])
+        except ValidationError as e:
+            raise Refused(
+                _("The name in the archive: %(why)s") % {"why": e.messages[0]}
+            ) from None
         user = User(
             **{name: account[name] for name in PROFILE},
             lock_after_minutes=account["lock_after_minutes"],

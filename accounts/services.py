@@ -1,19 +1,24 @@
 """Changes to a person's own account. Only the person may make them."""
 
 import re
+import secrets
 from datetime import datetime
+from enum import StrEnum
 
 from django.contrib.auth.hashers import check_password, make_password
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts import hooks
-from accounts.models import User
+from accounts.models import UnlockFailure, User
 from instep.errors import Refused
 
 PIN_PATTERN = re.compile(r"\d{4,8}")
-# Wrong PINs allowed before the session is signed out for good.
+# Wrong PINs allowed in one session before it is signed out for good.
 UNLOCK_ATTEMPTS = 5
+# Wrong PINs allowed across all of a person's sessions before the PIN stops
+# working everywhere until they sign in with their password.
+PERSON_UNLOCK_ATTEMPTS = 10
 
 
 def set_pin(actor: User, *, pin: str) -> None:
@@ -31,6 +36,53 @@ def clear_pin(actor: User) -> None:
 
 def pin_matches(actor: User, pin: str) -> bool:
     return bool(actor.lock_pin) and check_password(pin, actor.lock_pin)
+
+
+class Unlock(StrEnum):
+    OPEN = "open"
+    WRONG = "wrong"
+    SIGNED_OUT = "signed_out"
+
+
+@transaction.atomic
+def unlock(actor: User, *, pin: str, session_key: str, now: datetime) -> Unlock:
+    """Checks a quick-lock PIN and counts a wrong one, once, whatever runs beside it.
+
+    Returns ``OPEN`` for the right PIN (this session's wrong guesses are then
+    forgotten), ``WRONG`` for a wrong one, and ``SIGNED_OUT`` once the session
+    has used its attempts or the person all of theirs: that session must sign
+    in with the password, and no PIN is even checked any more.
+    """
+    # The person's row lock makes parallel guesses take turns: each is counted
+    # before the next one is compared, so no guess slips past the limit.
+    person = User.objects.select_for_update().get(pk=actor.pk)
+    failures = UnlockFailure.objects.filter(user=person)
+    in_session = failures.filter(session_key=session_key).count()
+    in_all = failures.count()
+    if in_session >= UNLOCK_ATTEMPTS or in_all >= PERSON_UNLOCK_ATTEMPTS:
+        return Unlock.SIGNED_OUT
+    if pin_matches(person, pin):
+        failures.filter(session_key=session_key).delete()
+        return Unlock.OPEN
+    UnlockFailure.objects.create(user=person, session_key=session_key, at=now)
+    if in_session + 1 >= UNLOCK_ATTEMPTS or in_all + 1 >= PERSON_UNLOCK_ATTEMPTS:
+        return Unlock.SIGNED_OUT
+    return Unlock.WRONG
+
+
+def signed_in(sender: type, *, user: User, **kwargs: object) -> None:
+    """A sign-in with the password proves the person: their PIN works again
+    (connected to Django's ``user_logged_in``)."""
+    UnlockFailure.objects.filter(user=user).delete()
+
+
+@transaction.atomic
+def sign_out_everywhere(actor: User) -> None:
+    """Ends every session of the person, this one included, and revokes their
+    API tokens: for a lost phone or a shared computer left signed in."""
+    actor.session_salt = secrets.token_hex(16)
+    actor.save(update_fields=["session_salt"])
+    hooks.credentials_revoked(person=actor)
 
 
 @transaction.atomic

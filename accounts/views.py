@@ -14,8 +14,6 @@ from instep.errors import Refused
 from instep.http import apply_refusal, form_status, redirect_see_other
 from instep.wording import words_for
 
-UNLOCK_FAILURES = "instep_unlock_failures"
-
 
 @login_required
 @require_http_methods(["GET", "POST"])
@@ -53,26 +51,34 @@ def pin(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def lock(request: HttpRequest) -> HttpResponse:
-    """The neutral lock screen; entering the PIN unlocks the session."""
+    """The neutral lock screen; entering the PIN unlocks the session.
+
+    Opening it does not lock: only a POST does (``lock_now``, the idle timer),
+    so a link on another site cannot lock anyone out.
+    """
     user = request.user
     if not user.has_quick_lock:
         return redirect_see_other("dynamics:list")
-    request.session[LOCKED] = True
+    if not request.session.get(LOCKED):
+        return redirect_see_other("landing")
     form = UnlockForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if services.pin_matches(user, form.cleaned_data["pin"]):
+        outcome = services.unlock(
+            user,
+            pin=form.cleaned_data["pin"],
+            session_key=request.session.session_key or "",
+            now=timezone.now(),
+        )
+        if outcome is services.Unlock.OPEN:
             request.session.pop(LOCKED, None)
-            request.session.pop(UNLOCK_FAILURES, None)
             request.session[LAST_SEEN] = timezone.now().timestamp()
             return redirect_see_other("landing")
-        failures = request.session.get(UNLOCK_FAILURES, 0) + 1
-        if failures >= services.UNLOCK_ATTEMPTS:
+        if outcome is services.Unlock.SIGNED_OUT:
             logout(request)
             messages.error(
                 request, _("Too many wrong PINs. Sign in with your password.")
             )
             return redirect_see_other("account_login")
-        request.session[UNLOCK_FAILURES] = failures
         form.add_error("pin", _("That PIN is not right."))
     status = form_status(form)
     # The lock screen always speaks neutrally: anyone may be holding the phone.
@@ -92,6 +98,19 @@ def lock_now(request: HttpRequest) -> HttpResponse:
         return redirect_see_other("accounts:lock")
     messages.info(request, _("Set a PIN first; then one tap locks the app."))
     return redirect_see_other("accounts:pin")
+
+
+@login_required
+@require_POST
+def sign_out_everywhere(request: HttpRequest) -> HttpResponse:
+    """Ends every session (this one too) and revokes every API token."""
+    services.sign_out_everywhere(request.user)
+    logout(request)
+    messages.info(
+        request,
+        _("You are signed out everywhere, and your API tokens no longer work."),
+    )
+    return redirect_see_other("account_login")
 
 
 @login_required

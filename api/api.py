@@ -23,6 +23,7 @@ from api.routers import (
     talk,
 )
 from instep.errors import Refused
+from instep.ratelimit import RateLimited
 
 
 class JsonObjectParser(Parser):
@@ -89,6 +90,13 @@ def refused(request: HttpRequest, exc: Refused) -> HttpResponse:
     response = error(request, exc.status, exc.code, exc.message, field=exc.field)
     if exc.status == 401:
         response["WWW-Authenticate"] = 'Bearer realm="instep"'
+    return response
+
+
+@api.exception_handler(RateLimited)
+def rate_limited(request: HttpRequest, exc: RateLimited) -> HttpResponse:
+    response = error(request, 429, exc.code, exc.message, retry_after=exc.retry_after)
+    response["Retry-After"] = str(exc.retry_after)
     return response
 
 

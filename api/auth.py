@@ -16,6 +16,7 @@ from ninja.utils import check_csrf
 
 from accounts.models import User
 from api import services
+from instep import ratelimit
 from instep.errors import NotAllowed, Refused
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
@@ -70,9 +71,13 @@ class BearerToken(HttpBearer):
     """``Authorization: Bearer instep_…``; a read-only token may not write."""
 
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
-        api_token = services.authenticate(token.strip(), now=timezone.now())
+        now = timezone.now()
+        api_token = services.authenticate(token.strip(), now=now)
         if api_token is None:
             return None
+        # Red is never limited: it goes through however busy the token was.
+        if not _sends_red(request):
+            ratelimit.hit("api", api_token.pk, now=now)
         if request.method not in SAFE_METHODS and not api_token.may_write:
             raise ReadOnlyToken()
         request.api_token = api_token

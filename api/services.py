@@ -4,10 +4,12 @@ from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from api.models import ApiToken
+from instep import ratelimit
 from instep.errors import Refused
 from instep.tokens import hash_token, new_token
 
@@ -28,6 +30,7 @@ def create_token(
         raise Refused(_("Give the token a name, e.g. “Phone shortcut”."), field="name")
     if scope not in ApiToken.Scope.values:
         raise Refused(_("Choose what the token may do."), field="scope")
+    ratelimit.hit("token_create", actor.pk, now=now)
     # Lock the person's row so that two requests cannot both pass the limit.
     User.objects.select_for_update().filter(pk=actor.pk).first()
     if actor.api_tokens.filter(revoked_at__isnull=True).count() >= MAX_ACTIVE_TOKENS:
@@ -57,6 +60,19 @@ def revoke_token(actor: User, token_id: int, *, now: datetime) -> ApiToken:
         token.revoked_at = now
         token.save(update_fields=["revoked_at"])
     return token
+
+
+def revoke_all(person: User, *, now: datetime) -> int:
+    """Revokes every active token of the person; returns how many."""
+    return ApiToken.objects.filter(user=person, revoked_at__isnull=True).update(
+        revoked_at=now
+    )
+
+
+def credentials_revoked(*, person: User) -> None:
+    """The person's password changed or they signed out everywhere: a token
+    made with the old credentials must not outlive them."""
+    revoke_all(person, now=timezone.now())
 
 
 def authenticate(secret: str, *, now: datetime) -> ApiToken | None:

@@ -167,6 +167,8 @@ class Database:
             "DEBUG": "0",
             "LOG_LEVEL": "WARNING",
             "PYTHONUNBUFFERED": "1",
+            # The reminders' receiver listens on 127.0.0.1 (notify/outbound.py).
+            "INSTEP_ALLOW_PRIVATE_OUTBOUND": "1",
         }
 
 

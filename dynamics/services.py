@@ -27,6 +27,7 @@ from dynamics.models import (
     Role,
     Signal,
 )
+from instep import ratelimit
 from instep.errors import NotAllowed, Refused
 from instep.tokens import hash_token, new_token
 
@@ -89,6 +90,9 @@ def create_invitation(
     dynamic = _locked_dynamic(dynamic_id)
     if dynamic.state != State.FORMING:
         raise Refused(_("This dynamic already has both partners."))
+    if email.strip():
+        # An e-mail goes to any address with the sender's words: limited.
+        ratelimit.hit("invitation_email", actor.pk, now=now)
     dynamic.invitations.filter(used_at__isnull=True).update(
         used_at=now, outcome="revoked"
     )
@@ -112,6 +116,12 @@ def create_invitation(
     return invitation, token
 
 
+def plain_subject(text: str) -> str:
+    """Returns an e-mail subject as one line of plain text: a subject is a
+    header, where a line break is refused (BadHeaderError) or splits it."""
+    return " ".join(line.strip() for line in text.splitlines() if line.strip())
+
+
 def send_invitation_email(invitation: Invitation, link: str, sender: User) -> bool:
     """Mails the link to the address on the invitation; returns whether it went out.
 
@@ -121,9 +131,9 @@ def send_invitation_email(invitation: Invitation, link: str, sender: User) -> bo
     context = {"link": link, "sender": sender, "invitation": invitation}
     try:
         send_mail(
-            subject=render_to_string(
-                "dynamics/email/invitation_subject.txt", context
-            ).strip(),
+            subject=plain_subject(
+                render_to_string("dynamics/email/invitation_subject.txt", context)
+            ),
             message=render_to_string("dynamics/email/invitation.txt", context),
             from_email=None,
             recipient_list=[invitation.email],

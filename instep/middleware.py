@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from instep.errors import Refused
+from instep.ratelimit import RateLimited
 
 
 class RefusalMiddleware:
@@ -30,11 +31,14 @@ class RefusalMiddleware:
     def process_exception(
         self, request: HttpRequest, exception: Exception
     ) -> HttpResponse | None:
-        if not isinstance(exception, Refused):
+        if not isinstance(exception, Refused | RateLimited):
             return None
-        return render(
+        response = render(
             request, "refused.html", {"refusal": exception}, status=exception.status
         )
+        if isinstance(exception, RateLimited):
+            response["Retry-After"] = str(exception.retry_after)
+        return response
 
 
 class RequestSizeMiddleware:

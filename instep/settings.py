@@ -172,6 +172,8 @@ ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupForm"
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGIN_BY_CODE_ENABLED = False
 ACCOUNT_RATE_LIMITS_ENABLED = True  # the default, stated because it matters
+# allauth's own limits, with sign-ups per address tighter than its default.
+ACCOUNT_RATE_LIMITS = {"signup": "10/h/ip"}
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = _base.scheme
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "Instep: "
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
@@ -273,6 +275,20 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 512 * 1024
 # Uploads above this go to a temporary file instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 CSRF_FAILURE_VIEW = "instep.views.csrf_failure"
+
+# Channels (Web Push, Apprise) may not reach private, loopback, link-local or
+# metadata addresses unless the operator allows it (notify/outbound.py).
+INSTEP_ALLOW_PRIVATE_OUTBOUND = env_bool("INSTEP_ALLOW_PRIVATE_OUTBOUND", False)
+
+# Limits on what is cheap to abuse (instep/ratelimit.py): (times, seconds) per
+# person, and for "api" per token. A red signal is never limited.
+INSTEP_RATE_LIMITS = {
+    "invitation_email": (10, 60 * 60),
+    "test_send": (5, 10 * 60),
+    "channel_add": (20, 60 * 60),
+    "token_create": (20, 60 * 60),
+    "api": (env_int("INSTEP_API_REQUESTS_PER_MINUTE", 120), 60),
+}
 
 # How long an invitation link stays valid.
 INSTEP_INVITATION_DAYS = 7

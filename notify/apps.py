@@ -14,7 +14,7 @@ class NotifyConfig(AppConfig):
 
         from dynamics import hooks as dynamics_hooks
         from dynamics import nav
-        from notify import events, periodic, receivers  # noqa: F401 (minute jobs)
+        from notify import events, outbound, periodic, receivers  # noqa: F401
         from notify.queries import unread_subquery
 
         dynamics_hooks.signal_sent.register(events.signal_sent)
@@ -23,3 +23,5 @@ class NotifyConfig(AppConfig):
         signals.email_changed.connect(receivers.email_changed)
         # The page frame's unread count rides on the memberships' query.
         nav.register("unread_notifications", unread_subquery)
+        # Connections to addresses a person gave are checked (notify/outbound.py).
+        outbound.install()

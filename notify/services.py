@@ -16,8 +16,9 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from instep import ratelimit
 from instep.errors import Refused
-from notify import crypto, events, messages
+from notify import crypto, events, messages, outbound
 from notify.models import Channel, Notification, Outbox, Preferences
 from notify.transports.apprise import check_url
 
@@ -32,7 +33,9 @@ def own_channel(actor: User, channel_id: int) -> Channel:
     return channel
 
 
-def _check_room(actor: User) -> None:
+def _check_room(actor: User, *, now: datetime) -> None:
+    """A new channel: within the person's number of channels and rate."""
+    ratelimit.hit("channel_add", actor.pk, now=now)
     if Channel.objects.filter(user=actor).count() >= MAX_CHANNELS:
         raise Refused(
             _("You have %(n)s channels; remove one first.") % {"n": MAX_CHANNELS}
@@ -54,7 +57,7 @@ def add_email(actor: User, *, address: str, label: str = "", now: datetime) -> C
         raise Refused(
             _("This address is one of your channels already."), field="address"
         )
-    _check_room(actor)
+    _check_room(actor, now=now)
     channel = Channel(
         user=actor,
         kind=Channel.Kind.EMAIL,
@@ -126,7 +129,7 @@ def add_apprise(actor: User, *, url: str, label: str = "", now: datetime) -> Cha
     url = url.strip()
     if reason := check_url(url):
         raise Refused(reason, field="url")
-    _check_room(actor)
+    _check_room(actor, now=now)
     channel = Channel(
         user=actor,
         kind=Channel.Kind.APPRISE,
@@ -152,6 +155,12 @@ def parse_subscription(raw: str) -> dict:
         raise Refused(_("This device did not give a usable subscription."))
     if not all(isinstance(v, str) and 0 < len(v) < 200 for v in keys.values()):
         raise Refused(_("This device did not give a usable subscription."))
+    try:
+        port = parts.port
+    except ValueError:
+        raise Refused(_("This device did not give a usable subscription.")) from None
+    if reason := outbound.check_host(parts.hostname, port):
+        raise Refused(reason, field="subscription")
     return {"endpoint": endpoint, "keys": keys}
 
 
@@ -170,7 +179,7 @@ def add_push(
             existing.secret = json.dumps(data)
             existing.save(update_fields=["secret_token"])
             return existing
-    _check_room(actor)
+    _check_room(actor, now=now)
     channel = Channel(
         user=actor,
         kind=Channel.Kind.WEBPUSH,
@@ -191,8 +200,13 @@ def remove_channel(actor: User, channel_id: int) -> None:
 
 @transaction.atomic
 def send_test(actor: User, channel_id: int, *, now: datetime) -> Outbox:
-    """Queues a test message to this one channel; it goes out at once."""
+    """Queues a test message to this one channel; it goes out at once.
+
+    Test sends are urgent, like red, so they are limited: they must not crowd
+    the queue that carries red.
+    """
     channel = own_channel(actor, channel_id)
+    ratelimit.hit("test_send", actor.pk, now=now)
     notification = Notification.objects.create(
         user=actor,
         kind="test",

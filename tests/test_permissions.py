@@ -153,6 +153,7 @@ TABLE: dict[str, Case] = {
     # Without a PIN there is nothing to lock: the page explains where to set one.
     "accounts:lock": own_page(status=SEE_OTHER),
     "accounts:lock_now": own_page("post", SEE_OTHER),
+    "accounts:sign_out_everywhere": own_page("post", SEE_OTHER),
     "accounts:delete": own_page(),
     "duties:today": member_page(),
     "duties:plan": member_page(),

@@ -122,3 +122,59 @@ def test_red_from_the_lock_screen_confirms_in_neutral_words(locked_client):
     )
     assert b"Stopped. The other person has been told." in response.content
     assert b"Red signal sent" not in response.content
+
+
+def test_a_plain_link_to_the_lock_screen_does_not_lock_the_session(
+    dynamic, follower, client_for
+):
+    """Locking is a POST: a link on another site cannot lock anyone out."""
+    services.set_pin(follower, pin="2468")
+    client = client_for(follower)
+    response = client.get(reverse("accounts:lock"))
+    assert response.status_code == HTTPStatus.SEE_OTHER
+    assert client.session.get(LOCKED) is None
+    home = client.get(reverse("dynamics:home", args=[dynamic.pk]))
+    assert home.status_code == HTTPStatus.OK
+
+
+def test_the_lock_button_and_the_idle_timer_lock_with_a_post(follower, client_for):
+    services.set_pin(follower, pin="2468")
+    page = client_for(follower).get(reverse("accounts:profile"))
+    lock_now = reverse("accounts:lock_now")
+    assert f'action="{lock_now}"'.encode() in page.content
+    assert f'data-lock-url="{lock_now}"'.encode() in page.content
+
+
+def test_wrong_pins_count_for_the_person_across_sessions(dynamic, follower, client_for):
+    """Each session may guess five times; all of a person's sessions together
+    ten, after which the PIN opens nothing until they sign in again."""
+    services.set_pin(follower, pin="2468")
+    lock = reverse("accounts:lock")
+    clients = [client_for(follower) for _ in range(3)]
+    for client in clients:
+        client.post(reverse("accounts:lock_now"))
+    for client, guesses in zip(clients, (4, 4, 1), strict=True):
+        for _ in range(guesses):
+            assert client.post(lock, {"pin": "0000"}).status_code == 400
+    last = clients[2].post(lock, {"pin": "0000"})
+    assert last.url == reverse("account_login")
+    # The right PIN no longer opens the sessions that are still locked.
+    assert clients[0].post(lock, {"pin": "2468"}).url == reverse("account_login")
+    # Signing in with the password makes the PIN work again.
+    fresh = client_for(follower)
+    fresh.post(reverse("accounts:lock_now"))
+    assert fresh.post(lock, {"pin": "2468"}).url == reverse("landing")
+
+
+def test_the_right_pin_in_one_session_does_not_clear_another_sessions_guesses(
+    follower, client_for
+):
+    services.set_pin(follower, pin="2468")
+    lock = reverse("accounts:lock")
+    thief, owner = client_for(follower), client_for(follower)
+    for client in (thief, owner):
+        client.post(reverse("accounts:lock_now"))
+    for _ in range(4):
+        thief.post(lock, {"pin": "0000"})
+    assert owner.post(lock, {"pin": "2468"}).url == reverse("landing")
+    assert thief.post(lock, {"pin": "1111"}).url == reverse("account_login")

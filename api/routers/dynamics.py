@@ -90,6 +90,16 @@ def pause_out(pause: Pause, user: User) -> dict:
     }
 
 
+def partner_aftercare_out(aftercare: Aftercare) -> dict:
+    """The partner's aftercare, exactly what the aftercare page shows of it."""
+    return {
+        "feeling": aftercare.feeling,
+        "note": aftercare.note,
+        "ready_to_resume": aftercare.ready_to_resume,
+        "updated_at": aftercare.updated_at,
+    }
+
+
 def aftercare_out(aftercare: Aftercare, dynamic: Dynamic) -> dict:
     return {
         "feeling": aftercare.feeling,
@@ -153,6 +163,9 @@ def read_dynamic(request, dynamic_id: int = DynamicId):
         "partner_signals": [signal_out(s, user) for s in home.partner_signals],
         "my_aftercare": aftercare_out(home.my_aftercare, home.dynamic)
         if home.my_aftercare
+        else None,
+        "partner_aftercare": partner_aftercare_out(home.partner_aftercare)
+        if home.partner_aftercare and home.pause and home.pause.needs_both_to_resume
         else None,
         "partner_ready_to_resume": home.partner_aftercare.ready_to_resume
         if home.partner_aftercare

@@ -122,6 +122,13 @@ class AftercareOut(Schema):
     dynamic_state: str
 
 
+class PartnerAftercareOut(Schema):
+    feeling: int
+    note: str
+    ready_to_resume: bool
+    updated_at: datetime
+
+
 class DynamicDetailOut(DynamicOut):
     partner: PartnerOut | None
     pause: PauseOut | None
@@ -129,9 +136,14 @@ class DynamicDetailOut(DynamicOut):
         description="The partner's signals not yet acknowledged, newest first."
     )
     my_aftercare: AftercareOut | None
+    partner_aftercare: PartnerAftercareOut | None = Field(
+        description="After red, while the red pause lasts: the partner's "
+        "aftercare as the aftercare page shows it (how they are, their note to "
+        "you, whether they are ready)."
+    )
     partner_ready_to_resume: bool | None = Field(
-        description="After red: whether the partner said they are ready (their "
-        "note stays theirs)."
+        description="After red: whether the partner said they are ready "
+        "(the same as partner_aftercare.ready_to_resume)."
     )
     open_invitation: bool
 

@@ -212,7 +212,7 @@ def test_invitee_declines_and_the_link_stops_working(
 
 
 def test_after_red_both_aftercare_check_ins_resume_the_dynamic(
-    api_client, dynamic, leader, follower
+    api_client, client_for, dynamic, leader, follower
 ):
     lead, follow = api_client(leader), api_client(follower)
     post(follow, f"/dynamics/{dynamic.pk}/signals", {"kind": "red"})
@@ -223,7 +223,11 @@ def test_after_red_both_aftercare_check_ins_resume_the_dynamic(
     assert mine.json()["dynamic_state"] == "paused"
     detail = lead.get(f"{API}/dynamics/{dynamic.pk}").json()
     assert detail["partner_ready_to_resume"] is True
-    assert "need tea" not in str(detail)  # the partner's note stays theirs
+    # The API shows the partner what the aftercare page shows them.
+    partner = detail["partner_aftercare"]
+    assert (partner["feeling"], partner["note"]) == (3, "need tea")
+    page = client_for(leader).get(reverse("dynamics:aftercare", args=[dynamic.pk]))
+    assert b"Feeling 3/5" in page.content and b"need tea" in page.content
     theirs = post(lead, f"/dynamics/{dynamic.pk}/aftercare", body)
     assert theirs.json()["dynamic_state"] == "active"
 
@@ -257,7 +261,8 @@ def test_audit_trail_is_paginated_newest_first(
     for _ in range(30):
         services.send_signal(follower, dynamic.pk, "yellow", now=now)
     client = api_client(follower)
-    with django_assert_max_num_queries(8):
+    # Nine: the token's first call also opens its rate-limit window.
+    with django_assert_max_num_queries(9):
         first = client.get(f"{API}/dynamics/{dynamic.pk}/audit").json()
     assert first["count"] == AuditEntry.objects.filter(dynamic=dynamic).count()
     assert len(first["items"]) == 25

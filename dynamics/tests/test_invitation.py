@@ -7,6 +7,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from accounts.models import User
 from dynamics import services
 from dynamics.models import Dynamic, Membership
 from instep.errors import Refused
@@ -138,3 +139,38 @@ def test_discreet_inviter_sends_a_neutral_e_mail(
     message = mail.outbox[0]
     assert message.subject == "An invitation"
     assert "Alex" not in message.body
+
+
+def test_invitation_subject_is_plain_text_with_the_name_as_written(
+    user_factory, dynamic_factory, client_for
+):
+    inviter = user_factory("Alex & <Sam>")
+    forming = dynamic_factory(inviter, partner=None)
+    client_for(inviter).post(
+        reverse("dynamics:invite", args=[forming.pk]), {"email": "robin@example.org"}
+    )
+    assert mail.outbox[0].subject == "Alex & <Sam> invites you to Instep"
+
+
+def test_a_name_with_a_line_break_cannot_break_the_invitation_e_mail(
+    user_factory, dynamic_factory, client_for, api_client
+):
+    """A name saved before names were checked (or by a script) still makes a
+    one-line subject: the invitation goes out instead of a server error."""
+    inviter = user_factory("Alex")
+    User.objects.filter(pk=inviter.pk).update(display_name="Alex\r\nBcc: x@evil.test")
+    forming = dynamic_factory(inviter, partner=None)
+    response = client_for(inviter).post(
+        reverse("dynamics:invite", args=[forming.pk]), {"email": "robin@example.org"}
+    )
+    assert response.status_code == HTTPStatus.OK
+    subject = "Alex Bcc: x@evil.test invites you to Instep"
+    assert mail.outbox[0].subject == subject
+    assert mail.outbox[0].to == ["robin@example.org"]
+    answer = api_client(inviter).post(
+        f"/api/v1/dynamics/{forming.pk}/invitations",
+        {"email": "robin@example.org"},
+        content_type="application/json",
+    )
+    assert answer.status_code == HTTPStatus.CREATED
+    assert mail.outbox[1].subject == subject

@@ -4,14 +4,22 @@ from notify.tests.receivers import HttpReceiver, PushSubscriber, SmtpReceiver
 
 
 @pytest.fixture
-def json_receiver():
+def allow_private_outbound(settings):
+    """The real receivers below listen on 127.0.0.1, which channels may not
+    reach by default (notify/outbound.py): these tests allow it, as a home
+    server's operator would."""
+    settings.INSTEP_ALLOW_PRIVATE_OUTBOUND = True
+
+
+@pytest.fixture
+def json_receiver(allow_private_outbound):
     receiver = HttpReceiver().start()
     yield receiver
     receiver.stop()
 
 
 @pytest.fixture
-def push_service():
+def push_service(allow_private_outbound):
     """A local push service: pywebpush POSTs the encrypted payload here."""
     receiver = HttpReceiver().start()
     yield receiver

@@ -71,7 +71,7 @@ def test_partner_gets_red_by_email_through_instance_mail_server(
 
 
 def test_apprise_mailto_url_reaches_a_real_smtp_server(
-    follower, smtp_receiver, django_capture_on_commit_callbacks
+    follower, smtp_receiver, allow_private_outbound, django_capture_on_commit_callbacks
 ):
     url = (
         f"mailto://127.0.0.1:{smtp_receiver.port}"

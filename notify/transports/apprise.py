@@ -4,7 +4,7 @@ from collections import OrderedDict
 
 import apprise
 
-from notify import crypto
+from notify import crypto, outbound
 from notify.messages import Message
 from notify.transports.base import Transport, TransportError
 
@@ -20,9 +20,31 @@ def check_url(url: str) -> str | None:
     scheme = url.partition("://")[0].lower()
     if not scheme or scheme in LOCAL_SCHEMES:
         return "Use the URL of a service that reaches your phone or inbox."
-    if not apprise.Apprise().add(url):
+    parsed = apprise.Apprise()
+    if not parsed.add(url):
         return "Apprise does not recognise this URL. Check it against its docs."
+    for host in _hosts(parsed[0]):
+        if reason := outbound.check_host(host):
+            return reason
     return None
+
+
+def _hosts(plugin) -> list[str]:
+    """The hosts an Apprise plugin connects to that the URL names.
+
+    Apprise's own parsing finds them: ``host`` where the plugin's URL has a
+    host part (json://, gotify://, a self-hosted ntfy://host/topic, matrix://,
+    mailto://), and the SMTP server of an e-mail URL. Plugins with a fixed
+    service (tgram://, ntfy's cloud topics) read their tokens from the host
+    part; those are not hosts. The guard at send time checks every
+    connection whatever this finds.
+    """
+    hosts = []
+    if "host" in plugin.template_tokens and getattr(plugin, "mode", None) != "cloud":
+        hosts.append(plugin.host)
+    if smtp_host := getattr(plugin, "smtp_host", None):
+        hosts.append(smtp_host)
+    return [host for host in hosts if host]
 
 
 # Parsed senders, by channel and its encrypted address: a worker delivering a
@@ -65,13 +87,16 @@ class AppriseTransport(Transport):
 
     def send(self, message: Message) -> None:
         sender = _sender(self.channel)
-        result = sender.notify(
-            body=f"{message.body}\n{message.url}",
-            title=message.title,
-            notify_type=apprise.NotifyType.WARNING
-            if message.urgent
-            else apprise.NotifyType.INFO,
-        )
+        with outbound.guarded() as refusals:
+            result = sender.notify(
+                body=f"{message.body}\n{message.url}",
+                title=message.title,
+                notify_type=apprise.NotifyType.WARNING
+                if message.urgent
+                else apprise.NotifyType.INFO,
+            )
+        if refusals:
+            raise TransportError(refusals[0], permanent=True)
         if not bool(result):
             errors = [
                 entry.message

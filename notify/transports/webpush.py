@@ -6,7 +6,7 @@ import requests
 from django.conf import settings
 from pywebpush import WebPushException, webpush
 
-from notify import crypto, vapid
+from notify import crypto, outbound, vapid
 from notify.messages import Message
 from notify.transports.base import Transport, TransportError
 
@@ -36,24 +36,28 @@ class WebPushTransport(Transport):
             subscription = json.loads(self.channel.secret)
         except crypto.Unreadable as e:
             raise TransportError(str(e), permanent=True) from e
-        try:
-            webpush(
-                subscription,
-                push_payload(message),
-                vapid_private_key=vapid.signer(),
-                vapid_claims={"sub": f"mailto:{_contact()}"},
-                ttl=24 * 60 * 60,
-                timeout=self.timeout,
-                headers={"Urgency": "high" if message.urgent else "normal"},
-            )
-        except WebPushException as e:
-            status = getattr(e.response, "status_code", None)
-            raise TransportError(
-                f"The push service answered {status or 'nothing'}.",
-                permanent=status in GONE,
-            ) from e
-        except requests.RequestException as e:
-            raise TransportError(f"The push service did not answer: {e}") from e
+        # Redirects included: every connection is checked (notify/outbound.py).
+        with outbound.guarded() as refusals:
+            try:
+                webpush(
+                    subscription,
+                    push_payload(message),
+                    vapid_private_key=vapid.signer(),
+                    vapid_claims={"sub": f"mailto:{_contact()}"},
+                    ttl=24 * 60 * 60,
+                    timeout=self.timeout,
+                    headers={"Urgency": "high" if message.urgent else "normal"},
+                )
+            except WebPushException as e:
+                status = getattr(e.response, "status_code", None)
+                raise TransportError(
+                    f"The push service answered {status or 'nothing'}.",
+                    permanent=status in GONE,
+                ) from e
+            except requests.RequestException as e:
+                if refusals:
+                    raise TransportError(refusals[0], permanent=True) from e
+                raise TransportError(f"The push service did not answer: {e}") from e
 
 
 def _contact() -> str:

@@ -30,7 +30,9 @@ def _run_worker() -> None:
 
 
 @pytest.fixture
-def receiver():
+def receiver(settings):
+    # A real receiver on 127.0.0.1, which channels may not reach by default.
+    settings.INSTEP_ALLOW_PRIVATE_OUTBOUND = True
     server = HttpReceiver().start()
     yield server
     server.stop()

@@ -43,9 +43,23 @@
   var seconds = parseInt(body.dataset.lockAfter || "0", 10);
   if (seconds > 0 && body.dataset.lockUrl) {
     var timer;
+    // Locking is a POST (a link must not lock anyone out): send the same form
+    // the "Lock" button sends, with the page's CSRF token.
+    var lockNow = function () {
+      var form = document.createElement("form");
+      form.method = "post";
+      form.action = body.dataset.lockUrl;
+      var token = document.createElement("input");
+      token.type = "hidden";
+      token.name = "csrfmiddlewaretoken";
+      token.value = JSON.parse(body.getAttribute("hx-headers") || "{}")["X-CSRFToken"] || "";
+      form.appendChild(token);
+      document.body.appendChild(form);
+      form.submit();
+    };
     var arm = function () {
       clearTimeout(timer);
-      timer = setTimeout(function () { window.location.assign(body.dataset.lockUrl); }, seconds * 1000);
+      timer = setTimeout(lockNow, seconds * 1000);
     };
     ["pointerdown", "keydown", "scroll", "touchstart"].forEach(function (name) {
       window.addEventListener(name, arm, { passive: true });
