@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -454,39 +454,4 @@ def review_detail(me: Membership, review_id: int) -> ReviewDetail:
         held_by_me=getattr(review, mine) is not None,
         held_by_partner=getattr(review, theirs) is not None,
         draft_number=draft,
-    )
-
-
-@dataclass(frozen=True)
-class HomeCard:
-    dynamic_id: int
-    partner_title: str
-    checkin: SharedCheckIn | None
-    checked_in_today: bool
-    open_matters: int
-
-
-def home_card(
-    me: Membership, partner: Membership | None, user: User, now: datetime
-) -> HomeCard:
-    """Returns the talk card of the dynamic's home page, in two queries."""
-    dynamic = me.dynamic
-    counts = (
-        Dynamic.objects.filter(pk=dynamic.pk)
-        .annotate(
-            checked_in_today=Exists(
-                CheckIn.objects.filter(
-                    dynamic=OuterRef("pk"), user_id=user.pk, day=local_day(user, now)
-                )
-            ),
-            open_matters=Count("matters", filter=Q(matters__state=Matter.State.OPEN)),
-        )
-        .values("checked_in_today", "open_matters")
-        .get()
-    )
-    return HomeCard(
-        dynamic_id=dynamic.pk,
-        partner_title=partner.title if partner else "",
-        checkin=latest_shared_checkin(dynamic, partner.user_id) if partner else None,
-        **counts,
     )

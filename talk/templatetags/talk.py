@@ -1,11 +1,8 @@
 from datetime import timedelta
 
 from django import template
-from django.utils import timezone
 from django.utils.safestring import SafeString
 
-from dynamics.models import Membership
-from talk import queries
 from talk.markup import render_markdown
 
 register = template.Library()
@@ -28,15 +25,3 @@ def duration(delta: timedelta) -> str:
     if hours:
         return f"{hours} h {minutes} min"
     return f"{minutes} min"
-
-
-@register.inclusion_tag("talk/partials/home_card.html", takes_context=True)
-def talk_card(
-    context: template.Context, me: Membership, partner: Membership | None
-) -> dict:
-    """The small talk card of the dynamic's home page (two queries)."""
-    return {
-        "words": context.get("words"),
-        "discreet": context.get("discreet"),
-        "talk": queries.home_card(me, partner, context["user"], timezone.now()),
-    }

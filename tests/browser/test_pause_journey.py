@@ -28,7 +28,7 @@ def test_an_illness_pause_is_lifted_only_by_the_one_who_is_ill(
     context, phone = new_phone(browser)
     sign_in(phone, base, leader.email, PASSWORD)
     phone.goto(home)
-    expect(phone.get_by_role("heading", name="Paused: illness")).to_be_visible()
+    expect(phone.get_by_text("Paused: illness")).to_be_visible()
     expect(
         phone.get_by_text("Your partner paused; only they can resume.")
     ).to_be_visible()

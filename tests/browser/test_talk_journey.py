@@ -84,7 +84,7 @@ def test_couple_checks_in_settles_a_request_and_keeps_a_private_journal(
     context_b, robin_page = new_phone(browser)
     sign_in(robin_page, base, "robin@example.org", PASSWORD)
     robin_page.goto(f"{d}/")
-    robin_page.get_by_role("link", name="Check in today").click()
+    robin_page.get_by_role("link", name="Talk", exact=True).click()
     expect(robin_page.get_by_role("heading", name="Today's check-in")).to_be_visible()
     shot(robin_page, "6-01-checkin-empty")
     _scales(robin_page, mood=3, energy=1, stress=4, connection=4)
@@ -99,17 +99,17 @@ def test_couple_checks_in_settles_a_request_and_keeps_a_private_journal(
     assert_no_horizontal_overflow(robin_page)
     shot(robin_page, "6-03-checkin-done")
 
-    # Alex (leader) sees the shared answers on the home page, not the note.
+    # Alex (leader) sees the shared answers on Now, not the note.
     sign_in(page, base, "alex@example.org", PASSWORD)
     page.goto(f"{d}/")
-    card = page.get_by_role("region", name="pet's latest check-in")
+    card = page.locator("#partner")
     expect(card).to_contain_text("Energy 1/5")
     expect(card).to_contain_text("A quiet evening")
     expect(page.locator("body")).not_to_contain_text("Worried about the exam")
     shot(page, "6-04-home-leader-card")
 
     # Alex checks in too and keeps their mood private.
-    page.get_by_role("link", name="Check in today").click()
+    page.get_by_role("link", name="Talk", exact=True).click()
     _scales(page, mood=2, energy=4, stress=2, connection=5)
     page.get_by_label("Share my mood").uncheck()
     page.get_by_role("button", name="Check in").click()
