@@ -112,6 +112,16 @@ class PartnerCheckIn:
     note: str = ""
 
 
+@dataclass(frozen=True)
+class Offer:
+    """Something an app offers on Now, drawn by its own template (e.g. notify's
+    offer to turn on push on this device); the API leaves offers out."""
+
+    key: str
+    template: str
+    data: dict = field(default_factory=dict)
+
+
 @dataclass
 class Part:
     """What one app contributes to Now."""
@@ -124,6 +134,7 @@ class Part:
     partner_checkin: PartnerCheckIn | None = None
     # News to read, not to act on: e.g. a matter the partner decided lately.
     lately: list[Waiting] = field(default_factory=list)
+    offers: list[Offer] = field(default_factory=list)
     # Set by the agreements provider: an agreement is in force now.
     in_force: bool | None = None
 
@@ -147,6 +158,7 @@ class Now:
     waiting: list[Waiting]
     lately: list[Waiting]
     partner: PartnerBlock
+    offers: list[Offer]
     in_step: bool
     pause: Pause | None
 
@@ -306,6 +318,7 @@ def read(me: Membership, now: datetime) -> Now:
             key=lambda w: w.at or now,
             reverse=True,
         ),
+        offers=[o for p in parts for o in p.offers],
         partner=PartnerBlock(
             membership=me.partner,
             checkin=checkin,
