@@ -88,6 +88,10 @@ class Waiting:
     text: str
     url: str
     at: datetime | None = None
+    # The same in neutral words for discreet mode, when ``text`` would tell an
+    # onlooker what it is about (an apology, a slip, aftercare…); "" when
+    # ``text`` is neutral already.
+    discreet: str = ""
 
 
 @dataclass(frozen=True)
@@ -245,6 +249,9 @@ def _own_part(me: Membership, now: datetime) -> tuple[Part, Pause | None, list]:
                         else "Aftercare: say when you are ready to resume",
                         reverse("dynamics:aftercare", args=[d]),
                         pause.started_at,
+                        discreet="Check in with each other"
+                        if mine is None
+                        else "Check-in: say when you are ready to go on",
                     )
                 )
         else:

@@ -449,3 +449,66 @@ def test_poll_for_a_dynamic_of_others_tells_nothing(
     assert _poll(client, dynamic, _version(first)).status_code == (
         HTTPStatus.NO_CONTENT
     )
+
+
+# Words that tell an onlooker what a waiting item is about; discreet Now says
+# none of them, nor the couple's own titles (a title can be a rule's words).
+INTIMATE_ON_NOW = re.compile(
+    r"\bred\b|apolog|slip|correction|reflection|incident|aftercare|praise|"
+    r"consequence|punish|overwhelmed|authority|kneel|collar",
+    re.IGNORECASE,
+)
+
+
+def _blocks(page: str) -> str:
+    """The words Now's blocks show (markup, class names and paths left out)."""
+    html = page.split('id="now-blocks"')[1].split('class="card now-links"')[0]
+    return re.sub(r"<[^>]*>", " ", html.split(">", 1)[1])
+
+
+def test_discreet_now_words_a_slip_a_reflection_owed_and_an_apology_neutrally(
+    dynamic, leader, follower, in_force, client_for
+):
+    def slip(key, title):
+        return conduct.record_slip_from_occurrence(
+            dynamic_id=dynamic.pk,
+            occurrence_key=key,
+            assignee_id=follower.pk,
+            title=title,
+            due_at=NOW - timedelta(hours=3),
+            kind="late",
+            now=NOW - timedelta(hours=2),
+        )
+
+    slip("k1", "Kneel at the door")  # a reflection owed by the follower
+    apologised = slip("k2", "Collar on by nine")
+    conduct.reflect(
+        follower,
+        dynamic.pk,
+        apologised.pk,
+        what_happened="I forgot",
+        differently="An alarm",
+        now=NOW - timedelta(hours=1),
+    )
+    conduct.apologise(
+        follower, dynamic.pk, apologised.pk, text="Sorry", now=NOW - timedelta(hours=1)
+    )
+    services.send_signal(follower, dynamic.pk, "red", now=NOW)
+    plain = {
+        "leader": _blocks(_page(client_for(leader), dynamic)),
+        "follower": _blocks(_page(client_for(follower), dynamic)),
+    }
+    # Plain mode names them: the test would catch them.
+    assert "An apology to acknowledge" in plain["leader"]
+    assert "A reflection owed: Kneel at the door" in plain["follower"]
+    for person in (leader, follower):
+        person.discreet = True
+        person.save(update_fields=["discreet"])
+    leaders = _blocks(_page(client_for(leader), dynamic))
+    followers = _blocks(_page(client_for(follower), dynamic))
+    assert INTIMATE_ON_NOW.findall(leaders) == []
+    assert INTIMATE_ON_NOW.findall(followers) == []
+    assert "A message to read, and a note to settle" in leaders
+    assert "Check in with each other" in leaders
+    assert "Stopped" in leaders
+    assert "A note to add your thoughts to" in followers
