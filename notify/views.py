@@ -129,10 +129,11 @@ def _back(request: HttpRequest) -> str:
 @require_POST
 def dismiss_push_offer(request: HttpRequest) -> HttpResponse:
     """Now's offer to turn on push: "not now" is remembered, it is offered once."""
+    back = _back(request)  # the form is read first: a refused body changes nothing
     services.dismiss_push_offer(request.user, now=timezone.now())
     if request.headers.get("HX-Request"):
         return HttpResponse("")
-    return redirect_see_other(_back(request))
+    return redirect_see_other(back)
 
 
 @login_required
