@@ -2,7 +2,8 @@
 acknowledge (the incident it belongs to, waiting for its resolution), a
 correction to choose, praise to answer, a way to make it right to choose.
 Two queries: the open incidents and their apologies; resolved ones are never
-read.
+read. Each item has neutral words for discreet mode, which name no incident
+(a title can be a rule's words), like the discreet notifications.
 
 An apology has no acknowledgement of its own yet: the partner acknowledges it
 by resolving the incident (a correction, forgiving, excusing), so the item
@@ -41,6 +42,7 @@ def part(me: Membership, now: datetime) -> Part:
                         f"Praise to answer with a reward or a word: {incident.title}",
                         url,
                         incident.reported_at,
+                        discreet="A good moment to answer",
                     )
                 )
             continue
@@ -51,6 +53,7 @@ def part(me: Membership, now: datetime) -> Part:
                     f"A reflection owed: {incident.title}",
                     f"{url}#reflection-title",
                     incident.reported_at,
+                    discreet="A note to add your thoughts to",
                 )
             )
             continue
@@ -62,6 +65,7 @@ def part(me: Membership, now: datetime) -> Part:
                         f"Choose how to make it right: {incident.title}",
                         url,
                         incident.reflected_at,
+                        discreet="A follow-up to choose",
                     )
                 )
             continue
@@ -76,6 +80,7 @@ def part(me: Membership, now: datetime) -> Part:
                     f"{incident.title}",
                     url,
                     apology.at,
+                    discreet="A message to read, and a note to settle",
                 )
             )
         elif me.is_leader and incident.has_reflection and not held:
@@ -85,6 +90,7 @@ def part(me: Membership, now: datetime) -> Part:
                     f"A correction to choose, or forgive: {incident.title}",
                     url,
                     incident.reflected_at,
+                    discreet="A note to settle: a follow-up, or let it go",
                 )
             )
     return result

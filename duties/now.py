@@ -82,6 +82,7 @@ def part(me: Membership, now: datetime) -> Part:
                 "proof_to_review",
                 f"Proof to review ({today.review_count})",
                 reverse("duties:review_queue", args=[d]),
+                discreet=f"Items to look at ({today.review_count})",
             )
         )
     has_duty = Duty.objects.filter(dynamic_id=d).exists()

@@ -88,6 +88,10 @@ class Waiting:
     text: str
     url: str
     at: datetime | None = None
+    # The same in neutral words for discreet mode, when ``text`` would tell an
+    # onlooker what it is about (an apology, a slip, aftercare…); "" when
+    # ``text`` is neutral already.
+    discreet: str = ""
 
 
 @dataclass(frozen=True)
@@ -112,6 +116,16 @@ class PartnerCheckIn:
     note: str = ""
 
 
+@dataclass(frozen=True)
+class Offer:
+    """Something an app offers on Now, drawn by its own template (e.g. notify's
+    offer to turn on push on this device); the API leaves offers out."""
+
+    key: str
+    template: str
+    data: dict = field(default_factory=dict)
+
+
 @dataclass
 class Part:
     """What one app contributes to Now."""
@@ -124,6 +138,7 @@ class Part:
     partner_checkin: PartnerCheckIn | None = None
     # News to read, not to act on: e.g. a matter the partner decided lately.
     lately: list[Waiting] = field(default_factory=list)
+    offers: list[Offer] = field(default_factory=list)
     # Set by the agreements provider: an agreement is in force now.
     in_force: bool | None = None
 
@@ -147,6 +162,7 @@ class Now:
     waiting: list[Waiting]
     lately: list[Waiting]
     partner: PartnerBlock
+    offers: list[Offer]
     in_step: bool
     pause: Pause | None
 
@@ -233,6 +249,9 @@ def _own_part(me: Membership, now: datetime) -> tuple[Part, Pause | None, list]:
                         else "Aftercare: say when you are ready to resume",
                         reverse("dynamics:aftercare", args=[d]),
                         pause.started_at,
+                        discreet="Check in with each other"
+                        if mine is None
+                        else "Check-in: say when you are ready to go on",
                     )
                 )
         else:
@@ -306,6 +325,7 @@ def read(me: Membership, now: datetime) -> Now:
             key=lambda w: w.at or now,
             reverse=True,
         ),
+        offers=[o for p in parts for o in p.offers],
         partner=PartnerBlock(
             membership=me.partner,
             checkin=checkin,

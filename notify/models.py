@@ -80,6 +80,9 @@ class Preferences(models.Model):
     # Kind → "off", "inbox" or "all"; a kind not named has its default
     # (notify.messages.DEFAULT_LEVELS).
     kinds = models.JSONField(default=dict, blank=True)
+    # When the person said no to Now's offer to turn on push on a device: it
+    # is offered once (notify.now).
+    push_offer_dismissed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name_plural = "preferences"

@@ -3,13 +3,23 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models import (
+    BooleanField,
+    CharField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+)
 from django.db.models.functions import Coalesce
 
 from accounts.models import User
 from notify import messages
 from notify.events import preferences_of
-from notify.models import Channel, Notification, Outbox, Preferences
+from notify.models import Channel, Notification, Outbox, Preferences, VapidKey
 
 CENTRE_SIZE = 100
 
@@ -110,4 +120,26 @@ def unread_subquery(person: User) -> Coalesce:
             output_field=IntegerField(),
         ),
         0,
+    )
+
+
+def push_offer_subquery(person: User) -> ExpressionWrapper:
+    """Whether Now offers to turn on push: the person has no push device and
+    has not declined the offer. An expression for the gate's membership query
+    to carry (``dynamics.nav``), so Now asks nothing more."""
+    pushes = Channel.objects.filter(user=person, kind=Channel.Kind.WEBPUSH)
+    declined = Preferences.objects.filter(
+        user=person, push_offer_dismissed_at__isnull=False
+    )
+    return ExpressionWrapper(
+        ~Q(Exists(pushes)) & ~Q(Exists(declined)), output_field=BooleanField()
+    )
+
+
+def vapid_key_subquery(person: User) -> Subquery:
+    """The instance's public VAPID key (None before the first is made), for
+    the same query to carry to Now's push offer."""
+    return Subquery(
+        VapidKey.objects.filter(singleton=1).values("public_key")[:1],
+        output_field=CharField(),
     )

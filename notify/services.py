@@ -272,6 +272,16 @@ def save_preferences(
     return prefs
 
 
+def dismiss_push_offer(actor: User, *, now: datetime) -> Preferences:
+    """Records that the person declined Now's offer to turn on push, so it is
+    not offered again (the person's own preferences: no dynamic is asked)."""
+    prefs, _created = Preferences.objects.get_or_create(user=actor)
+    if prefs.push_offer_dismissed_at is None:
+        prefs.push_offer_dismissed_at = now
+        prefs.save(update_fields=["push_offer_dismissed_at"])
+    return prefs
+
+
 @transaction.atomic
 def mark_all_read(actor: User, *, now: datetime) -> int:
     return Notification.objects.filter(user=actor, read_at__isnull=True).update(

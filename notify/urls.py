@@ -9,6 +9,11 @@ urlpatterns = [
     path("me/notifications/add/apprise/", views.add_apprise, name="add_apprise"),
     path("me/notifications/add/push/", views.add_push, name="add_push"),
     path(
+        "me/notifications/push-offer/dismiss/",
+        views.dismiss_push_offer,
+        name="dismiss_push_offer",
+    ),
+    path(
         "me/notifications/<int:channel_id>/test/",
         views.test_channel,
         name="test_channel",

@@ -4,6 +4,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_http_methods, require_POST
@@ -104,12 +105,35 @@ def add_push(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("This device did not give a usable subscription."))
         return redirect_see_other(HOME)
+    back = _back(request)
     try:
         services.add_push(request.user, **form.cleaned_data, now=timezone.now())
     except Refused as refusal:
-        return refusal_redirect(request, refusal, HOME)
+        return refusal_redirect(request, refusal, back)
     messages.success(request, _("This device is added. Send a test to check it."))
-    return redirect_see_other(HOME)
+    return redirect_see_other(back)
+
+
+def _back(request: HttpRequest) -> str:
+    """The page a form came from (``next``, a path of this site), else the
+    notification settings."""
+    target = request.POST.get("next", "")
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts=None
+    ):
+        return target
+    return HOME
+
+
+@login_required
+@require_POST
+def dismiss_push_offer(request: HttpRequest) -> HttpResponse:
+    """Now's offer to turn on push: "not now" is remembered, it is offered once."""
+    back = _back(request)  # the form is read first: a refused body changes nothing
+    services.dismiss_push_offer(request.user, now=timezone.now())
+    if request.headers.get("HX-Request"):
+        return HttpResponse("")
+    return redirect_see_other(back)
 
 
 @login_required

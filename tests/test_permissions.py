@@ -378,6 +378,7 @@ TABLE.update(
         "notify:add_apprise": own_page(),
         # Without a subscription the page explains and returns to settings.
         "notify:add_push": own_page("post", SEE_OTHER),
+        "notify:dismiss_push_offer": own_page("post", SEE_OTHER),
         "notify:test_channel": _own_channel_page("post", SEE_OTHER),
         "notify:switch_channel": _own_channel_page("post", SEE_OTHER),
         "notify:remove_channel": _own_channel_page(),

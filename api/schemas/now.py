@@ -47,7 +47,8 @@ class NowWaitingOut(Schema):
     kind: str = Field(
         description="sign_draft, draft_comments, reflection, apology, correction, "
         "make_it_right, praise, decide, request, reply, review, proof_to_review, "
-        "aftercare."
+        "aftercare; in lately: decided, notifications (the unread count, a link "
+        "to the inbox)."
     )
     text: str
     url: str = Field(description="The page where it is done.")
@@ -99,6 +100,6 @@ class NowOut(Schema):
     waiting: list[NowWaitingOut]
     lately: list[NowWaitingOut] = Field(
         description="News to read, not to act on: matters the partner settled "
-        "in the last three days."
+        "in the last three days, and the person's unread notifications."
     )
     partner: NowPartnerOut

@@ -22,6 +22,8 @@ from dynamics import now as now_read
 from dynamics import services
 from dynamics.access import require
 from dynamics.models import Dynamic
+from notify import vapid
+from notify.queries import unread_count
 from talk import services as talk
 
 pytestmark = pytest.mark.django_db
@@ -169,12 +171,15 @@ def test_matter_the_leader_decided_shows_on_the_followers_now_for_three_days(
         reason="We both love the sea",
         now=NOW,
     )
+    # The decision is news on Now, and so is its notification, unread.
     assert [w.text for w in _now(follower, dynamic).lately] == [
-        "Decided: Holiday plans"
+        "Decided: Holiday plans",
+        "1 unread notification",
     ]
-    assert _now(leader, dynamic).lately == []
+    assert [w.kind for w in _now(leader, dynamic).lately] == ["notifications"]
     assert "Decided: Holiday plans" in _page(client_for(follower), dynamic)
-    assert _now(follower, dynamic, NOW + timedelta(days=4)).lately == []
+    later = _now(follower, dynamic, NOW + timedelta(days=4))
+    assert [w.kind for w in later.lately] == ["notifications"]
 
 
 def test_due_ritual_is_on_now_and_one_tap_done_returns_to_now(
@@ -316,6 +321,9 @@ def test_now_queries_do_not_grow_with_a_year_of_history(client_for):
     in the same number of queries, on the page too."""
     demo.generate(dynamics=1, days=7, seed=3, now=NOW)
     demo.generate(dynamics=1, days=365, seed=3, now=NOW, first=2)
+    # The instance's push key exists (made once, at the first push offer or
+    # settings visit): Now's offer then reads it on the gate's query.
+    vapid.instance_key()
     counts, pages = [], []
     for number in (1, 2):
         for role in ("leader", "follower"):
@@ -331,7 +339,8 @@ def test_now_queries_do_not_grow_with_a_year_of_history(client_for):
     assert pages[:2] == pages[2:]
     # Three of the dynamic's own (pause, aftercare, signals), then agreements
     # 1 (2 while a draft is open), duties 6 (the leader's proof to review
-    # rides on the gate's query, dynamics.nav), talk 3, conduct 2.
+    # rides on the gate's query, dynamics.nav), talk 3, conduct 2, notify 0
+    # (the unread count and the push offer ride on the gate's query too).
     assert dict(counts) == {"leader": 15, "follower": 15}
 
 
@@ -420,10 +429,14 @@ def test_poll_brings_the_bells_new_count_when_something_waits(
     html = response.content.decode()
     assert 'id="bell"' in html
     assert 'hx-swap-oob="true"' in html
-    assert 'aria-label="Waiting on you: 1"' in html
+    # The bell is the one count: what waits, and the unread notifications.
+    unread = unread_count(follower)
+    label = f"Waiting on you: 1, {unread} unread notifications"
+    assert f'aria-label="{label}"' in html
+    assert f'<span class="count" aria-hidden="true">{1 + unread}</span>' in html
     # Every page's header then shows it from the session, without a query.
     page = client.get(reverse("dynamics:list")).content.decode()
-    assert 'aria-label="Waiting on you: 1"' in page
+    assert f'aria-label="{label}"' in page
 
 
 def test_poll_for_a_dynamic_of_others_tells_nothing(
@@ -436,3 +449,66 @@ def test_poll_for_a_dynamic_of_others_tells_nothing(
     assert _poll(client, dynamic, _version(first)).status_code == (
         HTTPStatus.NO_CONTENT
     )
+
+
+# Words that tell an onlooker what a waiting item is about; discreet Now says
+# none of them, nor the couple's own titles (a title can be a rule's words).
+INTIMATE_ON_NOW = re.compile(
+    r"\bred\b|apolog|slip|correction|reflection|incident|aftercare|praise|"
+    r"consequence|punish|overwhelmed|authority|kneel|collar",
+    re.IGNORECASE,
+)
+
+
+def _blocks(page: str) -> str:
+    """The words Now's blocks show (markup, class names and paths left out)."""
+    html = page.split('id="now-blocks"')[1].split('class="card now-links"')[0]
+    return re.sub(r"<[^>]*>", " ", html.split(">", 1)[1])
+
+
+def test_discreet_now_words_a_slip_a_reflection_owed_and_an_apology_neutrally(
+    dynamic, leader, follower, in_force, client_for
+):
+    def slip(key, title):
+        return conduct.record_slip_from_occurrence(
+            dynamic_id=dynamic.pk,
+            occurrence_key=key,
+            assignee_id=follower.pk,
+            title=title,
+            due_at=NOW - timedelta(hours=3),
+            kind="late",
+            now=NOW - timedelta(hours=2),
+        )
+
+    slip("k1", "Kneel at the door")  # a reflection owed by the follower
+    apologised = slip("k2", "Collar on by nine")
+    conduct.reflect(
+        follower,
+        dynamic.pk,
+        apologised.pk,
+        what_happened="I forgot",
+        differently="An alarm",
+        now=NOW - timedelta(hours=1),
+    )
+    conduct.apologise(
+        follower, dynamic.pk, apologised.pk, text="Sorry", now=NOW - timedelta(hours=1)
+    )
+    services.send_signal(follower, dynamic.pk, "red", now=NOW)
+    plain = {
+        "leader": _blocks(_page(client_for(leader), dynamic)),
+        "follower": _blocks(_page(client_for(follower), dynamic)),
+    }
+    # Plain mode names them: the test would catch them.
+    assert "An apology to acknowledge" in plain["leader"]
+    assert "A reflection owed: Kneel at the door" in plain["follower"]
+    for person in (leader, follower):
+        person.discreet = True
+        person.save(update_fields=["discreet"])
+    leaders = _blocks(_page(client_for(leader), dynamic))
+    followers = _blocks(_page(client_for(follower), dynamic))
+    assert INTIMATE_ON_NOW.findall(leaders) == []
+    assert INTIMATE_ON_NOW.findall(followers) == []
+    assert "A message to read, and a note to settle" in leaders
+    assert "Check in with each other" in leaders
+    assert "Stopped" in leaders
+    assert "A note to add your thoughts to" in followers

@@ -150,7 +150,10 @@ def test_inbox_shows_recent_notifications_and_marks_them_read(
     with django_assert_max_num_queries(9):
         page = client.get(reverse("notify:centre")).content.decode()
     assert page.count("Time for your check-in") == 100
-    assert "Settings, 120 unread notifications" in page
+    # Counted on the bell, the header's one count; Settings carries no badge.
+    assert 'aria-label="120 unread notifications"' in page
+    assert 'href="/me/inbox/" aria-label="120 unread notifications"' in page
+    assert "Settings, " not in page
     client.post(reverse("notify:centre"))
     assert not Notification.objects.filter(read_at__isnull=True).exists()
     assert "unread" not in client.get(reverse("notify:centre")).content.decode()

@@ -95,10 +95,11 @@ def test_follower_adds_apprise_channel_tests_it_and_gets_red_from_leader(
 
     # Robin's inbox shows it too, unread.
     page.goto(f"{base}/")
-    settings = page.get_by_role("link", name="Settings, 1 unread notification")
-    expect(settings).to_be_visible()
+    # The bell counts it (no badge on Settings) and leads to the inbox.
+    bell = page.locator("#bell")
+    expect(bell).to_have_attribute("aria-label", re.compile(r"1 unread notification$"))
     shot(page, "08-notify-unread-badge", full_page=False)
-    settings.click()
+    page.get_by_role("link", name="Settings", exact=True).click()
     page.get_by_role("link", name="Inbox · 1 unread").click()
     expect(page.get_by_text("Red signal from Alex")).to_be_visible()
     assert_no_horizontal_overflow(page)

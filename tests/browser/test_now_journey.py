@@ -162,6 +162,9 @@ def test_every_step_of_setting_up_and_of_a_day_is_reached_from_now(
     expect(due_now).to_contain_text("Late")
     _above_the_fold(page_b, "#due")
     _looks(page_b, "18-04-now-follower-due")
+    # No push device yet: Now offers it once, in place (notify's settings flow).
+    offer = page_b.locator("#push-offer")
+    expect(offer.get_by_role("button", name="Turn on push here")).to_be_visible()
     url_before = page_b.url
     due_now.get_by_role("button", name="Mark “Morning greeting” done").click()
     expect(page_b.locator("#due")).not_to_contain_text("Morning greeting")
@@ -188,7 +191,10 @@ def test_every_step_of_setting_up_and_of_a_day_is_reached_from_now(
     expect(_waiting(page)).to_contain_text("An apology to acknowledge")
     _looks(page, "18-06-now-leader-apology-waiting")
     bell = page.locator("#bell")
-    expect(bell).to_have_attribute("aria-label", "Waiting on you: 1")
+    # The bell is the one count: the apology, and A's unread notifications.
+    expect(bell).to_have_attribute(
+        "aria-label", re.compile(r"^Waiting on you: 1, \d+ unread notifications?$")
+    )
 
     # B asks for a decision; A decides it; B's open Now shows it.
     page_b.goto(f"{base}/d/{dynamic.pk}/")
@@ -210,6 +216,20 @@ def test_every_step_of_setting_up_and_of_a_day_is_reached_from_now(
         "Decided: Holiday plans", timeout=LIVE
     )
     shot(page_b, "18-07-now-follower-decided")
+    # B's notifications say it too: Now links them, as the bell counts them.
+    page_b.locator("#waiting").get_by_role(
+        "link", name=re.compile(r"^\d+ unread notifications?$")
+    ).click()
+    decided = page_b.locator("li", has_text="Decided: Holiday plans")
+    expect(decided).to_be_visible()
+    expect(decided).to_contain_text("The coast")
+    _looks(page_b, "18-07-follower-inbox-decided")
+    # "Not now" to push: the offer goes, and stays gone.
+    page_b.goto(f"{base}/d/{dynamic.pk}/")
+    page_b.locator("#push-offer").get_by_role("button", name="Not now").click()
+    expect(page_b.locator("#push-offer")).to_have_count(0)
+    page_b.reload()
+    expect(page_b.locator("#push-offer")).to_have_count(0)
 
     # Red from B's Today reaches A's open Now within 5 s, without a reload.
     page_b.goto(f"{base}/d/{dynamic.pk}/today/")
