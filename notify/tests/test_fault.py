@@ -39,7 +39,14 @@ def _database_url() -> str:
 
 
 def _worker(worker_id: str) -> subprocess.Popen:
-    env = {**os.environ, "DATABASE_URL": _database_url(), "DEBUG": "0"}
+    # The receiver listens on 127.0.0.1, which the outbound guard refuses
+    # unless the instance allows private addresses (notify/outbound.py).
+    env = {
+        **os.environ,
+        "DATABASE_URL": _database_url(),
+        "DEBUG": "0",
+        "INSTEP_ALLOW_PRIVATE_OUTBOUND": "1",
+    }
     return subprocess.Popen(
         [
             sys.executable,
