@@ -74,6 +74,24 @@ def make_person(name: str, email: str, **fields) -> User:
     return user
 
 
+def make_dynamic(
+    owner: User,
+    partner: User | None,
+    *,
+    now: datetime,
+    owner_role: str = "leader",
+    titles: tuple[str, str] = ("Sir", "pet"),
+) -> Dynamic:
+    """Returns a dynamic of ``owner``'s: active with ``partner``, else forming."""
+    dynamic = services.create_dynamic(
+        owner, role=owner_role, my_title=titles[0], partner_title=titles[1], now=now
+    )
+    if partner is not None:
+        _invitation, token = services.create_invitation(owner, dynamic.pk, now=now)
+        services.accept_invitation(partner, token, now=now)
+    return dynamic
+
+
 @pytest.fixture
 def user_factory(db):
     made = iter(range(1, 10_000))
@@ -136,13 +154,11 @@ def dynamic_factory(user_factory, now):
         titles: tuple[str, str] = ("Sir", "pet"),
     ) -> Dynamic:
         owner = owner or user_factory()
-        dynamic = services.create_dynamic(
-            owner, role=owner_role, my_title=titles[0], partner_title=titles[1], now=now
+        if partner is True:
+            partner = user_factory()
+        dynamic = make_dynamic(
+            owner, partner or None, now=now, owner_role=owner_role, titles=titles
         )
-        if partner:
-            partner = user_factory() if partner is True else partner
-            _invitation, token = services.create_invitation(owner, dynamic.pk, now=now)
-            services.accept_invitation(partner, token, now=now)
         dynamic.refresh_from_db()
         return dynamic
 

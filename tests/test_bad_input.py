@@ -9,7 +9,6 @@ soon as a page shows it. The oracle is in tests/bad_input.py.
 """
 
 import random
-from datetime import timedelta
 from http import HTTPStatus
 from urllib.parse import urlsplit
 
@@ -25,10 +24,6 @@ from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from hypothesis import given
 from hypothesis import strategies as st
 
-from api import services as api_services
-from duties import services as duty_services
-from duties.tests.factories import task_spec
-from dynamics import services
 from tests import bad_input
 from tests.bad_input import FormField
 from tests.test_permissions import (
@@ -38,45 +33,16 @@ from tests.test_permissions import (
     World,
     _third_party,
     _url_names,
+    make_world,
 )
 
 
 @pytest.fixture
-def world(dynamic_factory, leader, follower, now) -> World:
+def world(leader, follower, now) -> World:
     """The permission table's world, built afresh for each case: bad input
     must change nothing, so each case starts from the same rows (the table
     itself shares one world per module, tests/test_permissions.py)."""
-    dynamic = dynamic_factory(leader, follower)
-    signal = services.send_signal(leader, dynamic.pk, "yellow", now=now)
-    forming = dynamic_factory(leader, partner=None)
-    _invitation, token = services.create_invitation(leader, forming.pk, now=now)
-    duty = duty_services.create_duty(
-        leader,
-        dynamic.pk,
-        spec=task_spec(now + timedelta(hours=3), assignee_role="leader"),
-        now=now,
-    )
-    plan = duty_services.schedule_pause(
-        follower,
-        dynamic.pk,
-        reason="family",
-        starts_at=now + timedelta(days=2),
-        ends_at=now + timedelta(days=3),
-        now=now,
-    )
-    api_token, _secret = api_services.create_token(
-        leader, name="Shortcut", scope="write", now=now
-    )
-    return World(
-        dynamic_id=dynamic.pk,
-        signal_id=signal.pk,
-        token=token,
-        duty_id=duty.pk,
-        occurrence_id=duty.occurrences.get().pk,
-        plan_id=plan.pk,
-        feed_token=duty_services.new_feed_token(follower, dynamic.pk, now=now),
-        token_id=api_token.pk,
-    )
+    return make_world(leader, follower, now)
 
 
 SENDABLE = {HTTPStatus.FORBIDDEN, HTTPStatus.NOT_FOUND, HTTPStatus.FOUND}

@@ -32,11 +32,10 @@ from agreements.tests.world import (
     version_kwargs,
 )
 from api import services as api_services
-from conftest import NOW, make_person
+from conftest import NOW, make_dynamic, make_person
 from duties import services as duty_services
 from duties.tests.factories import task_spec
 from dynamics import services
-from dynamics.models import Dynamic
 from talk.tests import factories as talk
 
 ANON, STRANGER, PARTNER, OWNER = "anonymous", "stranger", "partner", "owner"
@@ -476,14 +475,41 @@ def _session(person: User) -> str:
     return client.cookies[settings.SESSION_COOKIE_NAME].value
 
 
-def _active_dynamic(owner: User, partner: User | None, now) -> Dynamic:
-    dynamic = services.create_dynamic(
-        owner, role="leader", my_title="Sir", partner_title="pet", now=now
+def make_world(leader: User, follower: User, now) -> World:
+    """Returns the table's world: the couple's active dynamic with a yellow
+    signal, a duty and a planned pause in it, an open invitation to a second
+    dynamic of the leader's, an API token and a calendar feed."""
+    dynamic = make_dynamic(leader, follower, now=now)
+    signal = services.send_signal(leader, dynamic.pk, "yellow", now=now)
+    forming = make_dynamic(leader, None, now=now)
+    _invitation, token = services.create_invitation(leader, forming.pk, now=now)
+    duty = duty_services.create_duty(
+        leader,
+        dynamic.pk,
+        spec=task_spec(now + timedelta(hours=3), assignee_role="leader"),
+        now=now,
     )
-    if partner is not None:
-        _invitation, token = services.create_invitation(owner, dynamic.pk, now=now)
-        services.accept_invitation(partner, token, now=now)
-    return dynamic
+    plan = duty_services.schedule_pause(
+        follower,
+        dynamic.pk,
+        reason="family",
+        starts_at=now + timedelta(days=2),
+        ends_at=now + timedelta(days=3),
+        now=now,
+    )
+    api_token, _secret = api_services.create_token(
+        leader, name="Shortcut", scope="write", now=now
+    )
+    return World(
+        dynamic_id=dynamic.pk,
+        signal_id=signal.pk,
+        token=token,
+        duty_id=duty.pk,
+        occurrence_id=duty.occurrences.get().pk,
+        plan_id=plan.pk,
+        feed_token=duty_services.new_feed_token(follower, dynamic.pk, now=now),
+        token_id=api_token.pk,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -493,37 +519,7 @@ def built(module_transaction, django_db_blocker) -> tuple[People, World]:
         leader = make_person("Alex", "alex.world@example.org")
         follower = make_person("Robin", "robin.world@example.org")
         stranger = make_person("Sam", "sam.world@example.org")
-        dynamic = _active_dynamic(leader, follower, now)
-        signal = services.send_signal(leader, dynamic.pk, "yellow", now=now)
-        forming = _active_dynamic(leader, None, now)
-        _invitation, token = services.create_invitation(leader, forming.pk, now=now)
-        duty = duty_services.create_duty(
-            leader,
-            dynamic.pk,
-            spec=task_spec(now + timedelta(hours=3), assignee_role="leader"),
-            now=now,
-        )
-        plan = duty_services.schedule_pause(
-            follower,
-            dynamic.pk,
-            reason="family",
-            starts_at=now + timedelta(days=2),
-            ends_at=now + timedelta(days=3),
-            now=now,
-        )
-        api_token, _secret = api_services.create_token(
-            leader, name="Shortcut", scope="write", now=now
-        )
-        world = World(
-            dynamic_id=dynamic.pk,
-            signal_id=signal.pk,
-            token=token,
-            duty_id=duty.pk,
-            occurrence_id=duty.occurrences.get().pk,
-            plan_id=plan.pk,
-            feed_token=duty_services.new_feed_token(follower, dynamic.pk, now=now),
-            token_id=api_token.pk,
-        )
+        world = make_world(leader, follower, now)
         sessions = {
             STRANGER: _session(stranger),
             PARTNER: _session(follower),

@@ -28,33 +28,20 @@ from api.tests.test_permissions import (
     TABLE,
     World,
     _url,
+    make_world,
 )
-from api.tests.world import everything
-from dynamics import services
 from tests import bad_input
 
 SCHEMA = api.get_openapi_schema(path_prefix=PREFIX)
 
 
 @pytest.fixture
-def world(dynamic_factory, leader, follower, now) -> World:
+def world(leader, follower) -> World:
     """The permission table's world, built afresh for each case: bad input
     must change nothing, so each case starts from the same rows (the table
-    itself shares one world per module, api/tests/test_permissions.py)."""
-    dynamic = dynamic_factory(leader, follower)
-    signal = services.send_signal(leader, dynamic.pk, "yellow", now=now)
-    forming = dynamic_factory(leader, partner=None)
-    # The API reads the real clock: an invitation made at the fixed test time
-    # would have expired by now.
-    _invitation, token = services.create_invitation(
-        leader, forming.pk, now=timezone.now()
-    )
-    return World(
-        dynamic_id=dynamic.pk,
-        signal_id=signal.pk,
-        token=token,
-        ids=everything(dynamic.pk, leader, follower, at=timezone.now()),
-    )
+    itself shares one world per module, api/tests/test_permissions.py). The
+    API reads the real clock: the world is made at its time."""
+    return make_world(leader, follower, timezone.now())
 
 
 def _body_fields(operation_id: str) -> list[str]:

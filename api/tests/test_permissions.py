@@ -18,9 +18,8 @@ from django.utils import timezone
 from accounts.models import User
 from api.api import api
 from api.tests.world import everything
-from conftest import NOW, make_person
+from conftest import NOW, make_dynamic, make_person
 from dynamics import services
-from dynamics.models import Dynamic
 
 ANON, STRANGER, PARTNER, OWNER = "anonymous", "stranger", "partner", "owner"
 VISITORS = (ANON, STRANGER, PARTNER, OWNER)
@@ -322,14 +321,20 @@ class People:
         }[visitor]
 
 
-def _dynamic(owner: User, partner: User | None, now) -> Dynamic:
-    dynamic = services.create_dynamic(
-        owner, role="leader", my_title="Sir", partner_title="pet", now=now
+def make_world(leader: User, follower: User, now) -> World:
+    """Returns the table's world: the couple's active dynamic with a yellow
+    signal and one of everything in it, and an open invitation to a second
+    dynamic of the leader's."""
+    dynamic = make_dynamic(leader, follower, now=now)
+    signal = services.send_signal(leader, dynamic.pk, "yellow", now=now)
+    forming = make_dynamic(leader, None, now=now)
+    _invitation, token = services.create_invitation(leader, forming.pk, now=now)
+    return World(
+        dynamic_id=dynamic.pk,
+        signal_id=signal.pk,
+        token=token,
+        ids=everything(dynamic.pk, leader, follower, at=now),
     )
-    if partner is not None:
-        _invitation, token = services.create_invitation(owner, dynamic.pk, now=now)
-        services.accept_invitation(partner, token, now=now)
-    return dynamic
 
 
 @pytest.fixture(scope="module")
@@ -339,16 +344,7 @@ def built(module_transaction, django_db_blocker) -> tuple[People, World]:
         leader = make_person("Alex", "alex.api-world@example.org")
         follower = make_person("Robin", "robin.api-world@example.org")
         stranger = make_person("Sam", "sam.api-world@example.org")
-        dynamic = _dynamic(leader, follower, NOW)
-        signal = services.send_signal(leader, dynamic.pk, "yellow", now=NOW)
-        forming = _dynamic(leader, None, NOW)
-        _invitation, token = services.create_invitation(leader, forming.pk, now=NOW)
-        world = World(
-            dynamic_id=dynamic.pk,
-            signal_id=signal.pk,
-            token=token,
-            ids=everything(dynamic.pk, leader, follower, at=NOW),
-        )
+        world = make_world(leader, follower, NOW)
     return People(leader, follower, stranger), world
 
 
