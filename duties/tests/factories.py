@@ -106,6 +106,20 @@ def task_spec(due_at: datetime, **kw) -> services.DutySpec:
     return services.DutySpec(**{**base, **kw})
 
 
+def task_form(title: str) -> dict[str, str]:
+    """Returns the new-duty page's fields for a task due 24 Nov 10:00 for the
+    follower, in the household."""
+    return {
+        "kind": "task",
+        "title": title,
+        "domain": "household",
+        "assignee_role": "follower",
+        "due_at": "2026-11-24T10:00",
+        "window_minutes": "60",
+        "grace_minutes": "0",
+    }
+
+
 def sunday_family_time(dynamic: Dynamic, follower: User, now: datetime):
     """The follower's weekly family time: Sundays 06:00 to 20:00 UTC."""
     return services.schedule_pause(

@@ -13,7 +13,7 @@ from agreements import services as agreements
 from agreements.models import HardLimit, Limit
 from duties import services
 from duties.models import Duty
-from duties.tests.factories import ritual_spec
+from duties.tests.factories import ritual_spec, task_form
 from instep.errors import NotAllowed, Refused
 
 YOGA = ritual_spec(title="Evening yoga", domain="household")
@@ -130,15 +130,7 @@ def test_leader_discarding_the_draft_on_the_page_leaves_the_limit_binding(
     assert "No yoga" in page.content.decode()
     response = client.post(
         reverse("duties:new_duty", args=[dynamic.pk]),
-        {
-            "kind": "task",
-            "title": "Evening yoga",
-            "domain": "household",
-            "assignee_role": "follower",
-            "due_at": "2026-11-24T10:00",
-            "window_minutes": "60",
-            "grace_minutes": "0",
-        },
+        task_form("Evening yoga"),
     )
     assert response.status_code == HTTPStatus.BAD_REQUEST
     assert "No yoga" in response.content.decode()

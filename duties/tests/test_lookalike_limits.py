@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from duties import services
 from duties.models import Duty
-from duties.tests.factories import ritual_spec
+from duties.tests.factories import ritual_spec, task_form
 from instep.errors import Refused
 
 # The follower's hard limit (duties/tests/conftest.py) is tagged "public".
@@ -44,15 +44,7 @@ def test_leader_posting_a_lookalike_on_the_page_is_refused(
 ):
     response = client_for(leader).post(
         reverse("duties:new_duty", args=[dynamic.pk]),
-        {
-            "kind": "task",
-            "title": title,
-            "domain": "household",
-            "assignee_role": "follower",
-            "due_at": "2026-11-24T10:00",
-            "window_minutes": "60",
-            "grace_minutes": "0",
-        },
+        task_form(title),
     )
     assert response.status_code == HTTPStatus.BAD_REQUEST
     assert "hard limit" in response.content.decode()

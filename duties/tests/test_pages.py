@@ -14,7 +14,7 @@ from icalendar import Calendar
 
 from duties import services
 from duties.models import Duty, Occurrence, ScheduledPause
-from duties.tests.factories import ritual_spec, task_spec
+from duties.tests.factories import ritual_spec, task_form, task_spec
 from dynamics import services as dynamics_services
 from dynamics.models import Pause
 from instep.tests import images
@@ -156,15 +156,7 @@ def test_form_shows_a_hard_limit_refusal_and_changes_nothing(
 ):
     response = client_for(leader).post(
         _url("new_duty", dynamic.pk),
-        {
-            "kind": "task",
-            "title": "Dance in public",
-            "domain": "household",
-            "assignee_role": "follower",
-            "due_at": "2026-11-24T10:00",
-            "window_minutes": "60",
-            "grace_minutes": "0",
-        },
+        task_form("Dance in public"),
     )
     assert response.status_code == HTTPStatus.BAD_REQUEST
     assert "hard limit" in response.content.decode()
