@@ -120,11 +120,12 @@ def test_sigkilled_worker_loses_nothing_and_duplicates_only_its_row_in_flight(
         )
         assert set(stuck) <= in_flight
         assert len(stuck) <= 1  # a worker sends one row at a time
-        # The rest of the dead worker's batch, not reached yet.
+        # The rest of the dead worker's batch, not reached yet: at most one
+        # batch, the whole of it when the kill came right after its claim.
         waiting = list(
             Outbox.objects.filter(state="pending").values_list("pk", flat=True)
         )
-        assert len(waiting) < events.BATCH
+        assert len(waiting) <= events.BATCH
 
         # Time passes: the dead worker's lease expires and the rows it had not
         # reached are overdue; the sweep hands them to the restarted worker.
